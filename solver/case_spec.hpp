@@ -1,0 +1,98 @@
+// CaseSpec: the fully resolved case (SPEC §2) as plain data, defaults filled in.
+// io/case_file.cpp fills it from YAML and validates it; the solver only reads it.
+#pragma once
+#include <Eigen/Dense>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fplab {
+
+using Vec2 = Eigen::Vector2d;
+using Mat2 = Eigen::Matrix2d;
+
+// An initial-condition block (SPEC §2). `gaussian` is stored as a one-component mixture.
+struct DensitySpec {
+  std::string type = "gaussian";  // gaussian | mixture | moons | swiss_roll | checkerboard | image | from_run
+  std::vector<double> weights{1.0};
+  std::vector<Vec2> means{Vec2::Zero()};
+  std::vector<Mat2> covs{Mat2::Identity()};
+  std::string path;        // from_run, image
+  std::uint64_t seed = 0;  // sampled toy densities
+  bool is_gaussian_mixture() const { return type == "gaussian" || type == "mixture"; }
+};
+
+// equation.drift (SPEC §1).
+struct DriftSpec {
+  std::string type = "linear";  // linear | potential | expression
+  Mat2 C = Mat2::Identity();    // linear: f = −a(t) C x
+  std::string U;                // potential: f = −∇U
+  std::string fx, fy;           // expression: f = (fx, fy)(x, y, t)
+};
+
+// equation.schedule (SPEC §1, Song et al. 2021).
+struct ScheduleSpec {
+  std::string type = "constant";  // constant | vp | subvp | ve
+  double beta_min = 0.1, beta_max = 20.0;
+  double sigma_min = 0.01, sigma_max = 50.0;
+};
+
+struct EquationSpec {
+  std::string type = "fokker_planck";  // fokker_planck | heat | bgk | reverse_fokker_planck
+  DriftSpec drift;
+  Mat2 D = Mat2::Identity();  // diffusion matrix, symmetric PSD
+  ScheduleSpec schedule;
+  double tau = 1.0;          // bgk relaxation time
+  DensitySpec equilibrium;   // bgk equilibrium (default N(0, I))
+};
+
+struct SolverSpec {
+  std::string method = "finite_volume";  // finite_volume | spectral
+  std::string scheme = "muscl";          // FV face flux scheme (registry name)
+  std::string integrator = "ssprk3";     // time integrator (registry name)
+  std::optional<double> dt;              // nullopt: auto, from cfl and the stability bound
+  double cfl = 0.4;
+};
+
+struct TimeSpec {
+  double t_end = 1.0;
+  double output_every = 0.1;
+};
+
+struct OutputSpec {
+  std::string dir = "out/case";
+  std::vector<std::string> formats{"hdf5", "vtk", "png"};
+  bool has(const std::string& f) const {
+    for (const auto& x : formats)
+      if (x == f) return true;
+    return false;
+  }
+};
+
+struct VerifySpec {
+  bool present = false;
+  std::string refine = "space";  // space | time | both
+  std::vector<int> levels{32, 64, 128};
+  double expected_order = 2.0;
+  double tolerance = 0.1;
+};
+
+struct CaseSpec {
+  std::string name = "case";
+  double x0 = -6, x1 = 6, y0 = -6, y1 = 6;  // domain
+  int nx = 128, ny = 128;                   // cells
+  std::string boundary = "zero_flux";       // zero_flux | periodic | dirichlet
+  EquationSpec equation;
+  DensitySpec initial;
+  SolverSpec solver;
+  TimeSpec time;
+  OutputSpec output;
+  std::string exact = "auto";  // auto | none
+  VerifySpec verify;
+
+  std::string source_path;    // the case file it came from ("" when built in code)
+  std::string resolved_yaml;  // the resolved case echoed as YAML (defaults filled, overrides applied)
+};
+
+}  // namespace fplab

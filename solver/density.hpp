@@ -1,0 +1,29 @@
+// Densities given in closed form: Gaussian mixtures (pdf, score, cell averages by quadrature),
+// and the initial density a case asks for, as cell averages on the grid.
+#pragma once
+#include <span>
+#include <vector>
+
+#include "solver/case_spec.hpp"
+#include "solver/grid.hpp"
+
+namespace fplab {
+
+struct GaussianMixture {
+  std::vector<double> weights;  // sum to 1
+  std::vector<Vec2> means;
+  std::vector<Mat2> covs;       // symmetric positive definite
+
+  double pdf(double x, double y) const;
+  Vec2 score(double x, double y) const;  // ∇ log pdf
+  // Cell averages (1/|cell|) ∫_cell pdf, by tensor Gauss–Legendre quadrature with q points a side.
+  void cell_averages(const Grid2D& g, std::span<double> out, int q = 6) const;
+};
+
+GaussianMixture mixture_from_spec(const DensitySpec& d);
+
+// The initial density of a case as cell averages on g (SPEC §2 `initial`). InputError when the
+// type is not available.
+void initial_density(const CaseSpec& spec, const Grid2D& g, std::span<double> out);
+
+}  // namespace fplab

@@ -1,0 +1,48 @@
+// Equation: the coefficients of one PDE of the family
+//   ∂t p = −∇·(f(x,t) p) + ∇·(K(t) ∇p) + (p_eq − p)/τ,     K(t) = d(t) D,
+// plus what is known about it in closed form (equilibrium, exact solution; SPEC §5).
+// Discretisations (finite volume, spectral) ask an Equation for what they need and know
+// nothing else about it; one file per equation under solver/equations/.
+#pragma once
+#include <memory>
+#include <span>
+#include <string>
+
+#include "solver/case_spec.hpp"
+#include "solver/grid.hpp"
+
+namespace fplab {
+
+class Equation {
+ public:
+  virtual ~Equation() = default;
+  virtual std::string name() const = 0;  // the SPEC's equation.type
+
+  // Transport velocity f(x, y, t) (zero when has_drift() is false).
+  virtual bool has_drift() const { return false; }
+  virtual Vec2 drift(double /*x*/, double /*y*/, double /*t*/) const { return Vec2::Zero(); }
+  virtual bool drift_depends_on_time() const { return false; }
+
+  // Diffusion matrix K(t) = d(t) D, constant in space, symmetric PSD.
+  virtual bool has_diffusion() const { return false; }
+  virtual Mat2 diffusion(double /*t*/) const { return Mat2::Zero(); }
+  virtual bool diffusion_depends_on_time() const { return false; }
+
+  // Linear relaxation (p_eq − p)/τ towards equilibrium() (BGK).
+  virtual bool has_relaxation() const { return false; }
+  virtual double relaxation_time() const { return 1.0; }
+
+  // Stationary density in closed form, as cell averages on the grid (SPEC §5).
+  virtual bool has_equilibrium() const { return false; }
+  virtual void equilibrium(const Grid2D& /*g*/, std::span<double> /*out*/) const {}
+
+  // Exact solution p(·, t) from the case's initial data, as cell averages (SPEC §5).
+  virtual bool has_exact() const { return false; }
+  virtual void exact(const Grid2D& /*g*/, double /*t*/, std::span<double> /*out*/) const {}
+};
+
+// Builds the equation a case names (equation.type), with its initial data for exact solutions.
+// Throws InputError for combinations that are not supported.
+std::unique_ptr<Equation> make_equation(const CaseSpec& spec);
+
+}  // namespace fplab

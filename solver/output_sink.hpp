@@ -1,0 +1,52 @@
+// OutputSink: what the driver notifies at each output time. Writers (io/) implement it and
+// know nothing of schemes; the driver knows nothing of file formats.
+#pragma once
+#include <cstddef>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "solver/case_spec.hpp"
+#include "solver/grid.hpp"
+
+namespace fplab {
+
+// Named diagnostics in a fixed order (SPEC §6 names).
+using DiagnosticRow = std::vector<std::pair<std::string, double>>;
+
+struct RunInfo {
+  const CaseSpec* spec = nullptr;  // resolved case (spec->resolved_yaml is its echo)
+  Grid2D grid;
+  std::string command_line;
+  std::string output_dir;
+  std::vector<std::string> diagnostic_names;  // the columns every snapshot carries, in order
+  bool has_exact = false;                     // snapshots carry the exact solution
+};
+
+struct Snapshot {
+  int index = 0;       // 0, 1, 2, ... in output order
+  double t = 0.0;
+  std::size_t step = 0;  // time steps taken so far
+  std::span<const double> density;  // grid.size(), row-major (j, i)
+  std::span<const double> exact;    // empty when there is no exact solution
+  const DiagnosticRow* diagnostics = nullptr;
+};
+
+struct RunSummary {
+  std::size_t steps = 0;
+  double t_end = 0.0;
+  double wall_seconds = 0.0;
+  double cell_updates_per_second = 0.0;
+  DiagnosticRow final_row;
+};
+
+class OutputSink {
+ public:
+  virtual ~OutputSink() = default;
+  virtual void begin(const RunInfo& info) = 0;
+  virtual void write(const Snapshot& snap) = 0;
+  virtual void end(const RunSummary& summary) = 0;
+};
+
+}  // namespace fplab
