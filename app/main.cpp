@@ -1,9 +1,159 @@
-// fplab: the command-line entry (SPEC §3). Placeholder main until the commands are wired.
+// fplab: the command-line entry (SPEC §3): run, info, render.
+// Exit codes: 0 success; 2 invalid input; 3 numerical failure; 1 anything else.
+//
+// Sample runs:
+//   fplab run cases/ou_gaussian.yaml
+//   fplab run cases/ou_gaussian.yaml --set grid.nx=256 --set grid.ny=256 -o out/fine
+//   fplab info out/ou_gaussian/result.h5
+//   fplab render out/ou_gaussian/result.h5 --times all
+#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <string>
+#include <vector>
 
 #include "fplab/version.hpp"
+#include "io/case_file.hpp"
+#include "io/result_file.hpp"
+#include "io/writers.hpp"
+#include "solver/errors.hpp"
+#include "solver/simulation.hpp"
+#include "viz/render.hpp"
 
-int main() {
-  std::printf("fplab %s\n", fplab::kVersion);
+namespace {
+
+std::string join_command_line(int argc, char** argv) {
+  std::string s;
+  for (int k = 0; k < argc; ++k) {
+    if (k) s += ' ';
+    s += argv[k];
+  }
+  return s;
+}
+
+// The one-screen summary printed after a run.
+void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r) {
+  fmt::print("fplab run: {}  ({} / {} / {} / {})\n", spec.name, spec.equation.type,
+             spec.solver.method, spec.solver.scheme, spec.solver.integrator);
+  fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny,
+             spec.x0, spec.x1, spec.y0, spec.y1, spec.boundary);
+  fmt::print("  time      t_end = {}, {} steps, last dt = {:.4g}\n", spec.time.t_end, r.steps,
+             r.dt_last);
+  fmt::print("  wall      {:.3f} s ({:.3g} cell updates/s)\n", r.wall_seconds,
+             r.cell_updates_per_second);
+  fmt::print("  final     ");
+  int col = 0;
+  for (const auto& [name, value] : r.final_row) {
+    fmt::print("{}{} = {:.6g}", col ? "  " : "", name, value);
+    if (++col == 4) {
+      fmt::print("\n            ");
+      col = 0;
+    }
+  }
+  fmt::print("\n  output    {}\n", spec.output.dir);
+}
+
+int cmd_run(const std::string& case_path, const std::string& out_dir,
+            const std::vector<std::string>& sets, bool quiet, const std::string& command_line) {
+  fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
+  if (!out_dir.empty()) spec.output.dir = out_dir;
+  spdlog::info("resolved case ({}):\n{}", case_path, spec.resolved_yaml);
+
+  auto writers = fplab::make_writers(spec);
+  if (spec.output.has("png")) writers.push_back(fplab::make_png_writer(spec));
+  std::vector<fplab::OutputSink*> sinks;
+  for (auto& w : writers) sinks.push_back(w.get());
+
+  fplab::SimulationOptions opts;
+  opts.command_line = command_line;
+  opts.progress = !quiet;
+  const auto result = fplab::simulate(spec, sinks, opts);
+  writers.clear();  // close files before reporting
+  print_summary(spec, result);
   return 0;
+}
+
+int cmd_info(const std::string& path) {
+  const auto r = fplab::open_result(path);
+  std::cout << fplab::describe_result(r);
+  return 0;
+}
+
+int cmd_render(const std::string& path, const std::string& out_dir, const std::string& times) {
+  const auto written = fplab::render_result(path, out_dir, times);
+  for (const auto& p : written) fmt::print("{}\n", p);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("fplab");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("[%l] %v");
+
+  CLI::App app{"fplab: grid-based solver and visualiser for 2D Fokker–Planck-type equations"};
+  app.set_version_flag("--version", std::string("fplab ") + fplab::kVersion + " (" +
+                                        fplab::kGitSha + ")");
+  app.require_subcommand(1);
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "no progress line, warnings and errors only")
+      ->configurable(false);
+
+  std::string case_path, out_dir, result_path, times = "last";
+  std::vector<std::string> sets;
+
+  auto* run = app.add_subcommand("run", "solve a case; write outputs; print a summary");
+  run->add_option("CASE", case_path, "case file (YAML)")->required();
+  run->add_option("-o,--output", out_dir, "output directory (overrides output.dir)");
+  run->add_option("--set", sets, "override a case key, e.g. --set grid.nx=256 (repeatable)")
+      ->take_last()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run->add_flag("-q,--quiet", quiet, "no progress line, warnings and errors only");
+
+  auto* info = app.add_subcommand("info", "what a result file holds");
+  info->add_option("RESULT", result_path, "result.h5")->required();
+  info->add_flag("-q,--quiet", quiet, "warnings and errors only");
+
+  auto* render = app.add_subcommand("render", "density pictures and diagnostics plots of a result");
+  render->add_option("RESULT", result_path, "result.h5")->required();
+  render->add_option("-o,--output", out_dir, "picture directory (default: beside RESULT, png/)");
+  render->add_option("--times", times, "last | all | t1,t2,...");
+  render->add_flag("-q,--quiet", quiet, "warnings and errors only");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "fplab: %s (see fplab --help)\n", e.what());
+    return 2;
+  }
+  spdlog::set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+
+  try {
+    const std::string command_line = join_command_line(argc, argv);
+    if (*run) return cmd_run(case_path, out_dir, sets, quiet, command_line);
+    if (*info) return cmd_info(result_path);
+    if (*render) return cmd_render(result_path, out_dir, times);
+    return 1;
+  } catch (const fplab::InputError& e) {
+    std::fprintf(stderr, "fplab: error: %s\n", e.what());
+    return 2;
+  } catch (const fplab::NumericalError& e) {
+    std::fprintf(stderr, "fplab: numerical failure: %s\n", e.what());
+    return 3;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fplab: error: %s\n", e.what());
+    return 1;
+  }
 }

@@ -1,7 +1,9 @@
 // The output writers a case asks for (SPEC §6): result.h5 + result.xmf, vtk/density.pvd +
 // density_NNNN.vti, diagnostics.csv, summary.json. Each is an OutputSink; none knows any scheme.
 #pragma once
+#include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "solver/case_spec.hpp"
@@ -12,5 +14,12 @@ namespace fplab {
 // Writers for spec.output.formats ("hdf5" → HDF5 + XDMF, "vtk" → VTK XML); diagnostics.csv and
 // summary.json are always written. ("png" is viz's, see viz/render.hpp.)
 std::vector<std::unique_ptr<OutputSink>> make_writers(const CaseSpec& spec);
+
+// Helpers shared by the writers.
+// Creates `dir` (and parents) if needed; InputError naming it when that is impossible.
+std::filesystem::path output_dir_create(const std::filesystem::path& dir);
+// Replaces `path` by `text` atomically (temporary file in the same folder, then rename), so a
+// reader never sees a half-written sidecar or collection file.
+void file_write_atomic(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace fplab

@@ -53,6 +53,8 @@ struct SolverSpec {
   std::string integrator = "ssprk3";     // time integrator (registry name)
   std::optional<double> dt;              // nullopt: auto, from cfl and the stability bound
   double cfl = 0.4;
+  std::string fftw_planning = "measure";  // spectral: FFTW planner effort, measure | estimate
+  bool dealias = false;                   // spectral: 2/3-rule truncation of the drift product
 };
 
 struct TimeSpec {

@@ -18,10 +18,14 @@ struct DensityPicture {
 };
 
 // Colour-mapped picture of a cell field with axes in domain units, a colour bar and a title.
+// Needs an X server (Debian's VTK renders through GLX; run under xvfb-run -a): without one it logs
+// a warning once and writes the colour-mapped field alone (no axes, colour bar or title).
 void render_density_png(const Grid2D& g, std::span<const double> field, const DensityPicture& pic,
                         const std::string& png_path);
 
 // Line plot of diagnostics against time (one PNG, one curve per named series; log-y optional).
+// Needs an X server: without one it logs a warning once and returns WITHOUT writing the file.
+// InputError when a series and t differ in length.
 void plot_series_png(const std::vector<double>& t,
                      const std::vector<std::pair<std::string, std::vector<double>>>& series,
                      const std::string& title, bool log_y, const std::string& png_path);

@@ -1,0 +1,573 @@
+// Case files (SPEC §1–§2): the YAML schema of a case, read into CaseSpec with every key
+// validated, defaults filled and `--set` overrides applied first; and the resolved echo.
+#include "io/case_file.hpp"
+
+#include <fmt/format.h>
+#include <muParser.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "io/case_yaml.hpp"
+#include "solver/errors.hpp"
+#include "solver/fv/fv_operator.hpp"
+#include "solver/time/integrator.hpp"
+
+namespace fplab {
+namespace {
+
+using Hints = std::vector<std::pair<std::string, std::string>>;
+
+// What each value must be, in the words of the messages.
+constexpr const char* kExpectPositive = "a number > 0";
+constexpr const char* kExpectPoint = "a point [x, y]";
+constexpr const char* kExpectInterval = "an interval [a, b] with a < b";
+constexpr const char* kExpectGridSize = "an integer ≥ 4";
+constexpr const char* kExpectSpd = "a symmetric positive definite 2×2 matrix [[a, b], [b, c]]";
+constexpr const char* kExpectPsd = "a symmetric positive semi-definite 2×2 matrix [[a, b], [b, c]]";
+constexpr const char* kExpectMatrix = "a 2×2 matrix [[a, b], [c, d]]";
+constexpr int kGridSizeMax = 1 << 20;
+
+const std::vector<std::string> kTopKeys = {"name",     "domain",  "grid",   "boundary",
+                                           "equation", "initial", "solver", "time",
+                                           "output",   "exact",   "verify"};
+// Keys written one level too high: suggest where they belong.
+const Hints kTopHints = {{"x", "domain.x"},
+                         {"y", "domain.y"},
+                         {"nx", "grid.nx"},
+                         {"ny", "grid.ny"},
+                         {"type", "equation.type"},
+                         {"drift", "equation.drift"},
+                         {"diffusion", "equation.diffusion"},
+                         {"D", "equation.diffusion.D"},
+                         {"schedule", "equation.schedule"},
+                         {"tau", "equation.tau"},
+                         {"method", "solver.method"},
+                         {"scheme", "solver.scheme"},
+                         {"integrator", "solver.integrator"},
+                         {"dt", "solver.dt"},
+                         {"cfl", "solver.cfl"},
+                         {"t_end", "time.t_end"},
+                         {"output_every", "time.output_every"},
+                         {"dir", "output.dir"},
+                         {"formats", "output.formats"}};
+const Hints kEquationHints = {{"D", "diffusion.D"},
+                              {"C", "drift.C"},
+                              {"U", "drift.U"},
+                              {"fx", "drift.fx"},
+                              {"fy", "drift.fy"},
+                              {"beta_min", "schedule.beta_min"},
+                              {"beta_max", "schedule.beta_max"},
+                              {"sigma_min", "schedule.sigma_min"},
+                              {"sigma_max", "schedule.sigma_max"}};
+
+// Types the SPEC names; the second list is known but not implemented yet.
+const std::vector<std::string> kEquationTypes = {"fokker_planck", "heat", "bgk"};
+const std::vector<std::string> kEquationTypesLater = {"reverse_fokker_planck"};
+const std::vector<std::string> kDensityTypes = {"gaussian", "mixture"};
+const std::vector<std::string> kDensityTypesLater = {"moons", "swiss_roll", "checkerboard", "image",
+                                                     "from_run"};
+const std::vector<std::string> kFormats = {"hdf5", "vtk", "png"};
+// Names the SPEC promises for the registries (schemes, integrators, boundaries): those not
+// registered in this build are reported as "not implemented yet" rather than as misspellings.
+const std::vector<std::string> kSpecSchemes = {"upwind", "central", "muscl", "chang_cooper"};
+const std::vector<std::string> kSpecIntegrators = {"euler",          "ssprk3",         "rk4",
+                                                   "backward_euler", "crank_nicolson", "bdf2",
+                                                   "etdrk4",         "if_rk4",         "exact"};
+const std::vector<std::string> kSpecBoundaries = {"zero_flux", "periodic", "dirichlet"};
+
+std::vector<std::string> names_missing(const std::vector<std::string>& promised,
+                                       const std::vector<std::string>& registered) {
+  std::vector<std::string> out;
+  for (const auto& n : promised)
+    if (std::find(registered.begin(), registered.end(), n) == registered.end()) out.push_back(n);
+  return out;
+}
+
+std::string read_registered(const CaseItem& it, const std::vector<std::string>& registered,
+                            const std::vector<std::string>& promised) {
+  return read_choice(it, registered, names_missing(promised, registered));
+}
+
+// The keys each equation type takes (SPEC §1); a new type adds its row here and a reader below.
+std::vector<std::string> equation_keys(const std::string& type) {
+  if (type == "fokker_planck") return {"type", "drift", "diffusion", "schedule"};
+  if (type == "heat") return {"type", "diffusion"};
+  return {"type", "tau", "equilibrium"};  // bgk
+}
+
+std::vector<std::string> drift_keys(const std::string& type) {
+  if (type == "linear") return {"type", "C"};
+  if (type == "potential") return {"type", "U"};
+  return {"type", "fx", "fy"};  // expression
+}
+
+std::vector<std::string> schedule_keys(const std::string& type) {
+  if (type == "vp" || type == "subvp") return {"type", "beta_min", "beta_max"};
+  if (type == "ve") return {"type", "sigma_min", "sigma_max"};
+  return {"type"};  // constant
+}
+
+// "[[1, 2], [2, 1]]" as a message shows a matrix.
+std::string mat_text(const Mat2& m) {
+  return fmt::format("[[{}, {}], [{}, {}]]", number_text(m(0, 0)), number_text(m(0, 1)),
+                     number_text(m(1, 0)), number_text(m(1, 1)));
+}
+
+// A symmetric 2×2 matrix whose eigenvalues are > 0 (spd) or ≥ 0 up to rounding (psd).
+Mat2 read_sym_matrix(const CaseItem& it, bool definite) {
+  const char* expected = definite ? kExpectSpd : kExpectPsd;
+  const Mat2 m = read_mat2(it, expected);
+  const double scale = std::max(1.0, m.cwiseAbs().maxCoeff());
+  if (std::abs(m(0, 1) - m(1, 0)) > 1e-12 * scale)
+    it.fail(fmt::format("expected {}, got {}, which is not symmetric", expected, mat_text(m)));
+  // Eigenvalues of a symmetric 2×2 matrix in closed form: mid ± sqrt(((a − c)/2)² + b²).
+  const double mid = 0.5 * (m(0, 0) + m(1, 1));
+  const double rad = std::hypot(0.5 * (m(0, 0) - m(1, 1)), m(0, 1));
+  const double lo = mid - rad, hi = mid + rad;
+  if (definite ? !(lo > 0) : !(lo >= -1e-12 * scale))
+    it.fail(fmt::format("expected {}, got {}, whose eigenvalues are {:.6g} and {:.6g}", expected,
+                        mat_text(m), lo, hi));
+  return m;
+}
+
+// An expression muparser compiles with exactly these variables (SPEC §1 drift).
+std::string read_expression(const CaseItem& it, const std::vector<std::string>& vars) {
+  const std::string expected = "an expression in " + join_names(vars);
+  const std::string text = read_string(it, expected);
+  std::vector<double> values(vars.size(), 0.0);
+  mu::Parser p;
+  try {
+    for (std::size_t k = 0; k < vars.size(); ++k) p.DefineVar(vars[k], &values[k]);
+    p.SetExpr(text);
+    p.Eval();  // muparser parses lazily, on the first evaluation
+  } catch (const mu::Parser::exception_type& e) {
+    std::string msg = e.GetMsg();
+    while (!msg.empty() && (msg.back() == '.' || msg.back() == ' ')) msg.pop_back();
+    if (msg.find("position") == std::string::npos && e.GetPos() >= 0)
+      msg += fmt::format(" at position {}", e.GetPos());
+    it.fail(fmt::format("expected {}, got '{}' (muparser: {})", expected, text, msg));
+  }
+  return text;
+}
+
+double read_positive(const CaseItem& it) {
+  return read_number(it, kExpectPositive, [](double v) { return v > 0; });
+}
+
+// An initial-condition block (SPEC §2): gaussian {mean, cov} or mixture {weights, means, covs}.
+DensitySpec read_density(const CaseItem& it) {
+  const CaseBlock b(
+      it, "a density block such as {type: gaussian, mean: [0, 0], cov: [[1, 0], [0, 1]]}");
+  DensitySpec d;
+  const CaseItem type = b.get("type");
+  d.type = type.present() ? read_choice(type, kDensityTypes, kDensityTypesLater) : "gaussian";
+  if (d.type == "gaussian") {
+    b.keys_allowed({"type", "mean", "cov"}, "a gaussian density");
+    const CaseItem mean = b.get("mean"), cov = b.get("cov");
+    d.weights = {1.0};
+    d.means = {mean.present() ? read_vec2(mean, kExpectPoint) : Vec2(Vec2::Zero())};
+    d.covs = {cov.present() ? read_sym_matrix(cov, true) : Mat2(Mat2::Identity())};
+    return d;
+  }
+  b.keys_allowed({"type", "weights", "means", "covs"}, "a mixture density");
+  const char* expect_means = "a non-empty list of points [[x, y], ...]";
+  const CaseItem means = b.required("means", expect_means);
+  const auto mean_items = read_list(means, expect_means);
+  if (mean_items.empty()) means.fail_expected(expect_means);
+  const std::size_t n = mean_items.size();
+  d.means.clear();
+  for (const auto& m : mean_items) d.means.push_back(read_vec2(m, kExpectPoint));
+
+  const CaseItem covs = b.required("covs", "a list of covariance matrices, one per mean");
+  const auto cov_items = read_list(covs, "a list of covariance matrices, one per mean");
+  if (cov_items.size() != n)
+    covs.fail(
+        fmt::format("expected {} covariance matrices, one per mean, got {}", n, cov_items.size()));
+  d.covs.clear();
+  for (const auto& c : cov_items) d.covs.push_back(read_sym_matrix(c, true));
+
+  const CaseItem weights = b.get("weights");
+  d.weights.assign(n, 1.0 / static_cast<double>(n));  // default: equal weights
+  if (weights.present()) {
+    const auto w_items = read_list(weights, "a list of weights ≥ 0 summing to 1");
+    if (w_items.size() != n)
+      weights.fail(fmt::format("expected {} weights, one per mean, got {}", n, w_items.size()));
+    double sum = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      d.weights[k] = read_number(w_items[k], "a weight ≥ 0", [](double v) { return v >= 0; });
+      sum += d.weights[k];
+    }
+    if (std::abs(sum - 1.0) > 1e-9)
+      weights.fail(fmt::format("expected weights summing to 1 (within 1e-9), got {} summing to {}",
+                               describe_yaml(weights.node), number_text(sum)));
+  }
+  return d;
+}
+
+DriftSpec read_drift(const CaseItem& it) {
+  const CaseBlock b(it, "a drift block such as {type: linear, C: [[1, 0], [0, 1]]}");
+  DriftSpec f;
+  const CaseItem type = b.get("type");
+  if (type.present()) f.type = read_choice(type, {"linear", "potential", "expression"});
+  b.keys_allowed(drift_keys(f.type), "a " + f.type + " drift");
+  if (f.type == "linear") {
+    if (const CaseItem c = b.get("C"); c.present()) f.C = read_mat2(c, kExpectMatrix);
+  } else if (f.type == "potential") {
+    f.U = read_expression(b.required("U", "an expression in x, y"), {"x", "y"});
+  } else {
+    f.fx = read_expression(b.required("fx", "an expression in x, y, t"), {"x", "y", "t"});
+    f.fy = read_expression(b.required("fy", "an expression in x, y, t"), {"x", "y", "t"});
+  }
+  return f;
+}
+
+// Noise schedules of Song et al. 2021 (SPEC §1): constant, vp, subvp, ve.
+ScheduleSpec read_schedule(const CaseItem& it) {
+  const CaseBlock b(it, "a schedule block such as {type: vp, beta_min: 0.1, beta_max: 20}");
+  ScheduleSpec s;
+  const CaseItem type = b.get("type");
+  if (type.present()) s.type = read_choice(type, {"constant", "vp", "subvp", "ve"});
+  b.keys_allowed(schedule_keys(s.type), "a " + s.type + " schedule");
+  if (s.type == "vp" || s.type == "subvp") {
+    if (const CaseItem v = b.get("beta_min"); v.present()) s.beta_min = read_positive(v);
+    const CaseItem hi = b.get("beta_max");
+    if (hi.present()) s.beta_max = read_number(hi, kExpectPositive);
+    if (!(s.beta_max >= s.beta_min)) {
+      const std::string expected = "a number ≥ beta_min = " + number_text(s.beta_min);
+      if (hi.present()) hi.fail_expected(expected);
+      b.get("beta_min")
+          .fail(fmt::format("expected a number ≤ beta_max = {} (the default), got {}",
+                            number_text(s.beta_max), number_text(s.beta_min)));
+    }
+  } else if (s.type == "ve") {
+    if (const CaseItem v = b.get("sigma_min"); v.present()) s.sigma_min = read_positive(v);
+    const CaseItem hi = b.get("sigma_max");
+    if (hi.present()) s.sigma_max = read_number(hi, kExpectPositive);
+    if (!(s.sigma_max > s.sigma_min)) {
+      const std::string expected = "a number > sigma_min = " + number_text(s.sigma_min);
+      if (hi.present()) hi.fail_expected(expected);
+      b.get("sigma_min")
+          .fail(fmt::format("expected a number < sigma_max = {} (the default), got {}",
+                            number_text(s.sigma_max), number_text(s.sigma_min)));
+    }
+  }
+  return s;
+}
+
+EquationSpec read_equation(const CaseItem& it) {
+  const CaseBlock b(it, "an equation block such as {type: fokker_planck, drift: {type: linear}}");
+  EquationSpec eq;
+  eq.type = read_choice(b.required("type", "one of " + join_names(kEquationTypes)), kEquationTypes,
+                        kEquationTypesLater);
+  b.keys_allowed(equation_keys(eq.type), "a " + eq.type + " equation", kEquationHints);
+  if (const CaseItem d = b.get("drift"); d.present()) eq.drift = read_drift(d);
+  if (const CaseItem d = b.get("diffusion"); d.present()) {
+    const CaseBlock db(d, "a diffusion block {D: [[a, b], [b, c]]}");
+    db.keys_allowed({"D"}, "a diffusion block");
+    if (const CaseItem m = db.get("D"); m.present()) eq.D = read_sym_matrix(m, false);
+  }
+  if (const CaseItem s = b.get("schedule"); s.present()) eq.schedule = read_schedule(s);
+  if (const CaseItem t = b.get("tau"); t.present()) eq.tau = read_positive(t);
+  if (const CaseItem e = b.get("equilibrium"); e.present()) eq.equilibrium = read_density(e);
+  return eq;
+}
+
+void read_solver(const CaseItem& it, SolverSpec& s) {
+  const CaseBlock b(it, "a solver block such as {method: finite_volume, scheme: muscl}");
+  b.keys_allowed({"method", "scheme", "integrator", "dt", "cfl", "fftw_planning", "dealias"},
+                 "the solver block");
+  if (const CaseItem v = b.get("method"); v.present())
+    s.method = read_choice(v, {"finite_volume", "spectral"});
+  if (const CaseItem v = b.get("scheme"); v.present())
+    s.scheme = read_registered(v, flux_scheme_names(), kSpecSchemes);
+  if (const CaseItem v = b.get("integrator"); v.present())
+    s.integrator = read_registered(v, integrator_names(), kSpecIntegrators);
+  if (const CaseItem v = b.get("dt"); v.present()) {
+    if (v.node.IsScalar() && v.node.Scalar() == "auto")
+      s.dt.reset();
+    else
+      s.dt = read_number(v, "a number > 0 or auto", [](double x) { return x > 0; });
+  }
+  if (const CaseItem v = b.get("cfl"); v.present()) s.cfl = read_positive(v);
+  if (const CaseItem v = b.get("fftw_planning"); v.present())
+    s.fftw_planning = read_choice(v, {"measure", "estimate"});
+  if (const CaseItem v = b.get("dealias"); v.present()) s.dealias = read_bool(v);
+}
+
+void read_verify(const CaseItem& it, VerifySpec& v) {
+  const CaseBlock b(it, "a verify block such as {refine: space, levels: [32, 64, 128]}");
+  b.keys_allowed({"refine", "levels", "expected_order", "tolerance"}, "the verify block");
+  v.present = true;
+  if (const CaseItem r = b.get("refine"); r.present())
+    v.refine = read_choice(r, {"space", "time", "both"});
+  if (const CaseItem l = b.get("levels"); l.present()) {
+    const char* expected = "at least 2 increasing grid sizes ≥ 4, such as [32, 64, 128]";
+    const auto items = read_list(l, expected);
+    v.levels.clear();
+    for (const auto& e : items)
+      v.levels.push_back(static_cast<int>(read_integer(e, kExpectGridSize, 4, kGridSizeMax)));
+    if (v.levels.size() < 2 ||
+        !std::is_sorted(v.levels.begin(), v.levels.end(), [](int a, int b) { return a <= b; }))
+      l.fail_expected(expected);
+  }
+  if (const CaseItem e = b.get("expected_order"); e.present()) v.expected_order = read_positive(e);
+  if (const CaseItem t = b.get("tolerance"); t.present())
+    v.tolerance = read_number(t, "a number ≥ 0", [](double x) { return x >= 0; });
+}
+
+CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::string& default_name) {
+  const CaseItem top{&src, root, "", YAML::Node()};
+  const CaseBlock b(top, "a case made of keys such as name, domain, grid, equation, initial, time");
+  b.keys_allowed(kTopKeys, "a case file", kTopHints);
+  CaseSpec c;
+  c.name = default_name;
+  if (const CaseItem n = b.get("name"); n.present()) c.name = read_string(n, "a name");
+
+  {  // domain
+    const char* expected = "a block {x: [a, b], y: [c, d]}";
+    const CaseBlock d(b.required("domain", expected), expected);
+    d.keys_allowed({"x", "y"}, "the domain block");
+    const CaseItem x = d.required("x", kExpectInterval), y = d.required("y", kExpectInterval);
+    const Vec2 xs = read_vec2(x, kExpectInterval), ys = read_vec2(y, kExpectInterval);
+    if (!(xs[0] < xs[1])) x.fail_expected(kExpectInterval);
+    if (!(ys[0] < ys[1])) y.fail_expected(kExpectInterval);
+    c.x0 = xs[0], c.x1 = xs[1], c.y0 = ys[0], c.y1 = ys[1];
+  }
+  {  // grid
+    const char* expected = "a block {nx: cells in x, ny: cells in y}";
+    const CaseBlock g(b.required("grid", expected), expected);
+    g.keys_allowed({"nx", "ny"}, "the grid block");
+    c.nx = static_cast<int>(
+        read_integer(g.required("nx", kExpectGridSize), kExpectGridSize, 4, kGridSizeMax));
+    c.ny = static_cast<int>(
+        read_integer(g.required("ny", kExpectGridSize), kExpectGridSize, 4, kGridSizeMax));
+  }
+  if (const CaseItem v = b.get("boundary"); v.present())
+    c.boundary = read_registered(v, boundary_names(), kSpecBoundaries);
+
+  c.equation = read_equation(b.required("equation", "an equation block with a type"));
+  c.initial = read_density(b.required("initial", "a density block such as {type: gaussian}"));
+  if (const CaseItem s = b.get("solver"); s.present()) read_solver(s, c.solver);
+
+  {  // time
+    const char* expected = "a block {t_end: T, output_every: dt_out}";
+    const CaseBlock t(b.required("time", expected), expected);
+    t.keys_allowed({"t_end", "output_every"}, "the time block");
+    c.time.t_end = read_positive(t.required("t_end", kExpectPositive));
+    c.time.output_every = c.time.t_end / 10;
+    if (const CaseItem o = t.get("output_every"); o.present())
+      c.time.output_every = read_positive(o);
+  }
+
+  c.output.dir = "out/" + c.name;
+  if (const CaseItem o = b.get("output"); o.present()) {
+    const CaseBlock ob(o, "a block {dir: folder, formats: [hdf5, vtk, png]}");
+    ob.keys_allowed({"dir", "formats"}, "the output block");
+    if (const CaseItem d = ob.get("dir"); d.present()) c.output.dir = read_string(d, "a folder");
+    if (const CaseItem f = ob.get("formats"); f.present()) {
+      c.output.formats.clear();
+      for (const auto& e : read_list(f, "a list from hdf5, vtk, png")) {
+        if (e.node.IsScalar() && (e.node.Scalar() == "csv" || e.node.Scalar() == "json"))
+          e.fail(
+              fmt::format("expected one of hdf5, vtk, png, got '{}' (csv and json are always "
+                          "written)",
+                          e.node.Scalar()));
+        const std::string name = read_choice(e, kFormats);
+        if (!c.output.has(name)) c.output.formats.push_back(name);
+      }
+    }
+  }
+  if (const CaseItem e = b.get("exact"); e.present()) c.exact = read_choice(e, {"auto", "none"});
+  if (const CaseItem v = b.get("verify"); v.present()) read_verify(v, c.verify);
+  return c;
+}
+
+// ---- echo ----
+
+void emit_number(YAML::Emitter& e, double v) { e << number_text(v); }
+
+void emit_vec2(YAML::Emitter& e, const Vec2& v) {
+  e << YAML::Flow << YAML::BeginSeq;
+  emit_number(e, v[0]);
+  emit_number(e, v[1]);
+  e << YAML::EndSeq;
+}
+
+void emit_mat2(YAML::Emitter& e, const Mat2& m) {
+  e << YAML::Flow << YAML::BeginSeq;
+  for (int r = 0; r < 2; ++r) emit_vec2(e, Vec2(m(r, 0), m(r, 1)));
+  e << YAML::EndSeq;
+}
+
+void emit_density(YAML::Emitter& e, const DensitySpec& d) {
+  e << YAML::BeginMap << YAML::Key << "type" << YAML::Value << d.type;
+  if (d.type == "gaussian") {
+    e << YAML::Key << "mean" << YAML::Value;
+    emit_vec2(e, d.means.empty() ? Vec2(Vec2::Zero()) : d.means[0]);
+    e << YAML::Key << "cov" << YAML::Value;
+    emit_mat2(e, d.covs.empty() ? Mat2(Mat2::Identity()) : d.covs[0]);
+  } else {
+    e << YAML::Key << "weights" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const double w : d.weights) emit_number(e, w);
+    e << YAML::EndSeq << YAML::Key << "means" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const auto& m : d.means) emit_vec2(e, m);
+    e << YAML::EndSeq << YAML::Key << "covs" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const auto& c : d.covs) emit_mat2(e, c);
+    e << YAML::EndSeq;
+  }
+  e << YAML::EndMap;
+}
+
+void emit_equation(YAML::Emitter& e, const EquationSpec& q) {
+  e << YAML::BeginMap << YAML::Key << "type" << YAML::Value << q.type;
+  const auto keys = equation_keys(q.type);
+  const auto has = [&](const char* k) {
+    return std::find(keys.begin(), keys.end(), k) != keys.end();
+  };
+  if (has("drift")) {
+    e << YAML::Key << "drift" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "type" << YAML::Value << q.drift.type;
+    if (q.drift.type == "linear") {
+      e << YAML::Key << "C" << YAML::Value;
+      emit_mat2(e, q.drift.C);
+    } else if (q.drift.type == "potential") {
+      e << YAML::Key << "U" << YAML::Value << YAML::DoubleQuoted << q.drift.U;
+    } else {
+      e << YAML::Key << "fx" << YAML::Value << YAML::DoubleQuoted << q.drift.fx;
+      e << YAML::Key << "fy" << YAML::Value << YAML::DoubleQuoted << q.drift.fy;
+    }
+    e << YAML::EndMap;
+  }
+  if (has("diffusion")) {
+    e << YAML::Key << "diffusion" << YAML::Value << YAML::BeginMap << YAML::Key << "D"
+      << YAML::Value;
+    emit_mat2(e, q.D);
+    e << YAML::EndMap;
+  }
+  if (has("schedule")) {
+    const auto& s = q.schedule;
+    e << YAML::Key << "schedule" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "type" << YAML::Value << s.type;
+    if (s.type == "vp" || s.type == "subvp") {
+      e << YAML::Key << "beta_min" << YAML::Value << number_text(s.beta_min);
+      e << YAML::Key << "beta_max" << YAML::Value << number_text(s.beta_max);
+    } else if (s.type == "ve") {
+      e << YAML::Key << "sigma_min" << YAML::Value << number_text(s.sigma_min);
+      e << YAML::Key << "sigma_max" << YAML::Value << number_text(s.sigma_max);
+    }
+    e << YAML::EndMap;
+  }
+  if (has("tau")) e << YAML::Key << "tau" << YAML::Value << number_text(q.tau);
+  if (has("equilibrium")) {
+    e << YAML::Key << "equilibrium" << YAML::Value;
+    emit_density(e, q.equilibrium);
+  }
+  e << YAML::EndMap;
+}
+
+}  // namespace
+
+CaseSpec parse_case(const std::string& yaml_text, const std::string& source_name,
+                    const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    if (e.mark.line >= 0)
+      throw InputError(fmt::format("{}:{}: invalid YAML: {}", source_name, e.mark.line + 1, e.msg));
+    throw InputError(fmt::format("{}: invalid YAML: {}", source_name, e.msg));
+  }
+  std::vector<CaseOverride> ovs;
+  for (const auto& s : overrides) ovs.push_back(override_parse(s));
+  if (!ovs.empty()) {
+    if (root.IsNull()) root.reset(YAML::Node(YAML::NodeType::Map));  // an empty file
+    if (root.IsMap())  // otherwise read_case reports what the file holds
+      for (const auto& o : ovs) override_apply(o, root);
+  }
+  const CaseSource src(source_name, ovs);
+  std::string stem = std::filesystem::path(source_name).stem().string();
+  CaseSpec c = read_case(src, root, stem.empty() ? std::string("case") : stem);
+  c.source_path = source_name;
+  c.resolved_yaml = case_to_yaml(c);
+  return c;
+}
+
+CaseSpec load_case_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  std::ifstream in(path, std::ios::binary);
+  if (!std::filesystem::is_regular_file(path, ec) || !in)
+    throw InputError(fmt::format("cannot open case file '{}'", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw InputError(fmt::format("cannot read case file '{}'", path));
+  return parse_case(text.str(), path, overrides);
+}
+
+std::string case_to_yaml(const CaseSpec& c) {
+  YAML::Emitter e;
+  e.SetIndent(2);
+  e << YAML::Comment(
+      "fplab resolved case: every key with its value (defaults filled, --set applied)");
+  e << YAML::BeginMap;
+  e << YAML::Key << "name" << YAML::Value << c.name;
+
+  e << YAML::Key << "domain" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "x" << YAML::Value;
+  emit_vec2(e, Vec2(c.x0, c.x1));
+  e << YAML::Key << "y" << YAML::Value;
+  emit_vec2(e, Vec2(c.y0, c.y1));
+  e << YAML::EndMap;
+
+  e << YAML::Key << "grid" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "nx" << YAML::Value << c.nx << YAML::Key << "ny" << YAML::Value << c.ny;
+  e << YAML::EndMap;
+  e << YAML::Key << "boundary" << YAML::Value << c.boundary;
+
+  e << YAML::Key << "equation" << YAML::Value;
+  emit_equation(e, c.equation);
+  e << YAML::Key << "initial" << YAML::Value;
+  emit_density(e, c.initial);
+
+  const auto& s = c.solver;
+  e << YAML::Key << "solver" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "method" << YAML::Value << s.method;
+  e << YAML::Key << "scheme" << YAML::Value << s.scheme;
+  e << YAML::Key << "integrator" << YAML::Value << s.integrator;
+  e << YAML::Key << "dt" << YAML::Value << (s.dt ? number_text(*s.dt) : std::string("auto"));
+  e << YAML::Key << "cfl" << YAML::Value << number_text(s.cfl);
+  e << YAML::Key << "fftw_planning" << YAML::Value << s.fftw_planning;
+  e << YAML::Key << "dealias" << YAML::Value << YAML::TrueFalseBool << s.dealias;
+  e << YAML::EndMap;
+
+  e << YAML::Key << "time" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "t_end" << YAML::Value << number_text(c.time.t_end);
+  e << YAML::Key << "output_every" << YAML::Value << number_text(c.time.output_every);
+  e << YAML::EndMap;
+
+  e << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "dir" << YAML::Value << c.output.dir;
+  e << YAML::Key << "formats" << YAML::Value << YAML::Flow << c.output.formats;
+  e << YAML::EndMap;
+  e << YAML::Key << "exact" << YAML::Value << c.exact;
+
+  if (c.verify.present) {
+    const auto& v = c.verify;
+    e << YAML::Key << "verify" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "refine" << YAML::Value << v.refine;
+    e << YAML::Key << "levels" << YAML::Value << YAML::Flow << v.levels;
+    e << YAML::Key << "expected_order" << YAML::Value << number_text(v.expected_order);
+    e << YAML::Key << "tolerance" << YAML::Value << number_text(v.tolerance);
+    e << YAML::EndMap;
+  }
+  e << YAML::EndMap;
+  if (!e.good()) throw std::logic_error("case_to_yaml: " + e.GetLastError());
+  return std::string(e.c_str()) + "\n";
+}
+
+}  // namespace fplab

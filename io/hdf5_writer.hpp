@@ -1,0 +1,88 @@
+// HDF5 output (SPEC §6): result.h5 in the fixed layout, one chunk per snapshot, flushed after
+// every snapshot, with its XDMF sidecar result.xmf rewritten each time (see io/xdmf_writer.hpp).
+#pragma once
+#include <hdf5.h>
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "solver/grid.hpp"
+#include "solver/output_sink.hpp"
+
+namespace fplab {
+namespace h5 {
+
+// An owning HDF5 identifier (file, group, dataset, dataspace, datatype, attribute or property
+// list): closed with the matching H5?close when it goes out of scope.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  ~Handle() { reset(); }
+  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)) {}
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = std::exchange(o.id_, H5I_INVALID_HID);
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  void reset();
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+// Silences HDF5's automatic error-stack printing while alive: failures surface as fplab
+// exceptions with one clear sentence instead of a screenful of HDF5 internals.
+class ErrorSilencer {
+ public:
+  ErrorSilencer();
+  ~ErrorSilencer();
+  ErrorSilencer(const ErrorSilencer&) = delete;
+  ErrorSilencer& operator=(const ErrorSilencer&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+}  // namespace h5
+
+// Writes result.h5 (and, unless disabled, result.xmf) into RunInfo::output_dir.
+// Layout (SPEC §6): /grid/{x,y,x_edges,y_edges}, /time (nt), /fields/density (nt, ny, nx),
+// /fields/exact when RunInfo::has_exact, /diagnostics/<name> (nt). Every nt-dimension is
+// extendible; fields are float64 chunked (1, ny, nx). Groups track link creation order so the
+// diagnostics read back in column order. Root attributes are scalar variable-length UTF-8
+// strings (h5py returns them as str): fplab_version, git_sha, created (ISO 8601 UTC),
+// command_line, case_yaml, and status ("running" until end(), then "complete").
+// An existing result.h5 is truncated at begin(), never merged.
+class Hdf5Writer final : public OutputSink {
+ public:
+  explicit Hdf5Writer(bool with_xdmf = true) : with_xdmf_(with_xdmf) {}
+  ~Hdf5Writer() override = default;  // closes the file; finished snapshots are already flushed
+
+  void begin(const RunInfo& info) override;
+  void write(const Snapshot& snap) override;
+  void end(const RunSummary& summary) override;
+
+ private:
+  bool with_xdmf_;
+  std::filesystem::path h5_path_, xmf_path_;
+  Grid2D grid_;
+  bool has_exact_ = false;
+  std::vector<std::string> diag_names_;
+  std::vector<double> times_;  // written so far, for the XDMF sidecar
+  std::vector<double> diag_values_;
+  h5::Handle file_, time_, density_, exact_;
+  std::vector<h5::Handle> diags_;
+};
+
+}  // namespace fplab

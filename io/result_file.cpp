@@ -1,0 +1,272 @@
+// Reading result.h5 back (SPEC §6 layout) with the HDF5 C API: grid from the cell edges, times,
+// diagnostics in column order, root attributes, and any snapshot of any field; `fplab info`.
+#include "io/result_file.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "io/hdf5_writer.hpp"
+#include "solver/errors.hpp"
+
+namespace fplab {
+namespace {
+
+h5::Handle file_open(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw InputError("cannot open result file " + path + ": no such file.");
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError("cannot open result file " + path + ": it is a folder, not an HDF5 file.");
+  h5::ErrorSilencer quiet;
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw InputError("cannot open result file " + path + ": it is not an HDF5 file.");
+  h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!f.valid()) throw InputError("cannot open result file " + path + ": HDF5 cannot read it.");
+  return f;
+}
+
+bool link_exists(hid_t loc, const std::string& path) {
+  // H5Lexists needs every intermediate group to exist: walk the path one link at a time.
+  std::string partial;
+  std::size_t pos = 0;
+  while (pos != std::string::npos) {
+    const std::size_t next = path.find('/', pos + 1);
+    partial = path.substr(0, next);
+    if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) <= 0) return false;
+    pos = next;
+  }
+  return true;
+}
+
+std::vector<hsize_t> dataset_dims(hid_t d) {
+  h5::Handle space(H5Dget_space(d));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(std::max(rank, 0));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+// A whole 1D float dataset as doubles; InputError naming the file and dataset when absent.
+std::vector<double> read_vector(hid_t f, const std::string& dset, const std::string& file) {
+  if (!link_exists(f, dset))
+    throw InputError(file + " is not an fplab result: it has no " + dset + " dataset.");
+  h5::Handle d(H5Dopen2(f, dset.c_str(), H5P_DEFAULT));
+  const auto dims = d.valid() ? dataset_dims(d.get()) : std::vector<hsize_t>{};
+  if (dims.size() != 1)
+    throw InputError(file + " is not an fplab result: " + dset + " is not a 1D dataset.");
+  std::vector<double> v(dims[0]);
+  if (!v.empty() &&
+      H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    throw InputError("cannot read " + dset + " from " + file + ".");
+  return v;
+}
+
+// Names of a group's links, in creation order where the writer tracked it, else by name.
+std::vector<std::string> group_members(hid_t f, const char* group) {
+  std::vector<std::string> names;
+  if (!link_exists(f, group)) return names;
+  h5::Handle g(H5Gopen2(f, group, H5P_DEFAULT));
+  if (!g.valid()) return names;
+  const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  hsize_t idx = 0;
+  if (H5Literate(g.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect, &names) < 0) {
+    names.clear();
+    idx = 0;
+    H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &names);
+  }
+  return names;
+}
+
+// A root attribute as text: variable- or fixed-length strings as they are, numbers formatted.
+std::string attr_read_text(hid_t attr) {
+  h5::Handle type(H5Aget_type(attr));
+  const H5T_class_t cls = H5Tget_class(type.get());
+  h5::Handle space(H5Aget_space(attr));
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) return "";
+  if (cls == H5T_STRING) {
+    if (H5Tis_variable_str(type.get()) > 0) {
+      h5::Handle mem(H5Tcopy(H5T_C_S1));
+      H5Tset_size(mem.get(), H5T_VARIABLE);
+      H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
+      char* p = nullptr;
+      if (H5Aread(attr, mem.get(), &p) < 0 || p == nullptr) return "";
+      std::string s(p);
+      H5free_memory(p);
+      return s;
+    }
+    const std::size_t n = H5Tget_size(type.get());
+    h5::Handle mem(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem.get(), n + 1);
+    H5Tset_strpad(mem.get(), H5T_STR_NULLTERM);
+    std::string s(n + 1, '\0');
+    if (H5Aread(attr, mem.get(), s.data()) < 0) return "";
+    s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
+    return s;
+  }
+  if (cls == H5T_INTEGER) {
+    long long v = 0;
+    if (H5Aread(attr, H5T_NATIVE_LLONG, &v) < 0) return "";
+    return std::to_string(v);
+  }
+  if (cls == H5T_FLOAT) {
+    double v = 0;
+    if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) < 0) return "";
+    return fmt::format("{:.17g}", v);
+  }
+  return "";
+}
+
+std::map<std::string, std::string> root_attributes(hid_t f) {
+  std::map<std::string, std::string> out;
+  const auto collect = [](hid_t loc, const char* name, const H5A_info_t*, void* op) -> herr_t {
+    h5::Handle a(H5Aopen(loc, name, H5P_DEFAULT));
+    if (a.valid())
+      (*static_cast<std::map<std::string, std::string>*>(op))[name] = attr_read_text(a.get());
+    return 0;
+  };
+  hsize_t idx = 0;
+  H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &out);
+  return out;
+}
+
+}  // namespace
+
+ResultFile open_result(const std::string& path) {
+  h5::Handle f = file_open(path);
+  h5::ErrorSilencer quiet;
+  const hid_t fid = f.get();
+  if (!link_exists(fid, "/fields/density"))
+    throw InputError(path + " is not an fplab result: it has no /fields/density dataset.");
+
+  ResultFile r;
+  r.path = path;
+  const auto xe = read_vector(fid, "/grid/x_edges", path);
+  const auto ye = read_vector(fid, "/grid/y_edges", path);
+  if (xe.size() < 2 || ye.size() < 2)
+    throw InputError(path + " is not an fplab result: its grid has no cells.");
+  r.grid.nx = static_cast<int>(xe.size()) - 1;
+  r.grid.ny = static_cast<int>(ye.size()) - 1;
+  r.grid.x0 = xe.front();
+  r.grid.x1 = xe.back();
+  r.grid.y0 = ye.front();
+  r.grid.y1 = ye.back();
+
+  r.times = read_vector(fid, "/time", path);
+  r.fields = group_members(fid, "/fields");
+  // A run interrupted inside a snapshot may have grown some datasets and not others: the
+  // result holds the snapshots every field and /time agree on.
+  std::size_t nt = r.times.size();
+  for (const auto& name : r.fields) {
+    h5::Handle d(H5Dopen2(fid, ("/fields/" + name).c_str(), H5P_DEFAULT));
+    const auto dims = d.valid() ? dataset_dims(d.get()) : std::vector<hsize_t>{};
+    if (dims.size() != 3 || dims[1] != static_cast<hsize_t>(r.grid.ny) ||
+        dims[2] != static_cast<hsize_t>(r.grid.nx))
+      throw InputError(fmt::format("{} is not an fplab result: /fields/{} is not (nt, {}, {}).",
+                                   path, name, r.grid.ny, r.grid.nx));
+    nt = std::min<std::size_t>(nt, dims[0]);
+  }
+  r.diagnostic_names = group_members(fid, "/diagnostics");
+  for (const auto& name : r.diagnostic_names) {
+    auto v = read_vector(fid, "/diagnostics/" + name, path);
+    nt = std::min(nt, v.size());
+    r.diagnostics[name] = std::move(v);
+  }
+  r.times.resize(nt);
+  for (auto& [name, v] : r.diagnostics) v.resize(nt);
+  r.attributes = root_attributes(fid);
+  return r;
+}
+
+std::vector<double> ResultFile::read_field(const std::string& name, int k) const {
+  if (std::find(fields.begin(), fields.end(), name) == fields.end())
+    throw InputError(path + " has no field " + name + " (it holds " +
+                     fmt::format("{}", fmt::join(fields, ", ")) + ").");
+  if (k < 0 || static_cast<std::size_t>(k) >= times.size())
+    throw InputError(fmt::format("{} has no snapshot {} of {} (it holds {}: 0 to {}).", path, k,
+                                 name, times.size(), static_cast<long>(times.size()) - 1));
+  h5::Handle f = file_open(path);
+  h5::ErrorSilencer quiet;
+  const std::string dset = "/fields/" + name;
+  h5::Handle d(H5Dopen2(f.get(), dset.c_str(), H5P_DEFAULT));
+  if (!d.valid()) throw InputError("cannot open " + dset + " in " + path + ".");
+  const hsize_t start[3] = {static_cast<hsize_t>(k), 0, 0};
+  const hsize_t count[3] = {1, static_cast<hsize_t>(grid.ny), static_cast<hsize_t>(grid.nx)};
+  h5::Handle fspace(H5Dget_space(d.get()));
+  h5::Handle mspace(H5Screate_simple(3, count, nullptr));
+  std::vector<double> out(grid.size());
+  if (H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+      H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, out.data()) < 0)
+    throw InputError(fmt::format("cannot read snapshot {} of {} from {}.", k, dset, path));
+  return out;
+}
+
+std::string describe_result(const ResultFile& r) {
+  const auto attr = [&](const char* key) {
+    const auto it = r.attributes.find(key);
+    return it == r.attributes.end() || it->second.empty() ? std::string("?") : it->second;
+  };
+  // The case's identity comes from the resolved case stored with the result.
+  std::string name = "?", equation = "?", method = "?", scheme = "?", integrator = "?",
+              boundary = "?";
+  try {
+    const YAML::Node c = YAML::Load(attr("case_yaml"));
+    const auto get = [](const YAML::Node& n, std::string& out) {
+      if (n && n.IsScalar()) out = n.as<std::string>();
+    };
+    if (c.IsMap()) {
+      get(c["name"], name);
+      get(c["boundary"], boundary);
+      if (c["equation"]) get(c["equation"]["type"], equation);
+      if (c["solver"]) {
+        get(c["solver"]["method"], method);
+        get(c["solver"]["scheme"], scheme);
+        get(c["solver"]["integrator"], integrator);
+      }
+    }
+  } catch (const YAML::Exception&) {
+    // An unparsable case echo leaves "?" in place: the numbers below are still worth showing.
+  }
+
+  const Grid2D& g = r.grid;
+  std::string s;
+  auto out = std::back_inserter(s);
+  fmt::format_to(out, "result      {}\n", r.path);
+  fmt::format_to(out, "case        {}  ({}; {} / {} / {})\n", name, equation, method, scheme,
+                 integrator);
+  fmt::format_to(out,
+                 "grid        {} x {} cells on [{:g}, {:g}] x [{:g}, {:g}], dx = {:.6g}, "
+                 "dy = {:.6g}, boundary {}\n",
+                 g.nx, g.ny, g.x0, g.x1, g.y0, g.y1, g.dx(), g.dy(), boundary);
+  if (r.times.empty())
+    fmt::format_to(out, "times       none written\n");
+  else
+    fmt::format_to(out, "times       {} snapshot{}, t = {:.6g} .. {:.6g}\n", r.times.size(),
+                   r.times.size() == 1 ? "" : "s", r.times.front(), r.times.back());
+  fmt::format_to(out, "fields      {}\n", fmt::join(r.fields, ", "));
+  // "running" is written at begin() and replaced at end(): in a file nobody is writing any
+  // more it marks a run that stopped early (numerical failure, killed) with its snapshots kept.
+  const std::string status = attr("status");
+  fmt::format_to(
+      out, "status      {}\n",
+      status == "running" ? "not finished (the run is still going or stopped early)" : status);
+  if (!r.times.empty() && !r.diagnostic_names.empty()) {
+    std::size_t width = 0;
+    for (const auto& n : r.diagnostic_names) width = std::max(width, n.size());
+    fmt::format_to(out, "diagnostics at t = {:.6g}:\n", r.times.back());
+    for (const auto& n : r.diagnostic_names)
+      fmt::format_to(out, "  {:<{}}  {:.10g}\n", n, width, r.diagnostics.at(n).back());
+  }
+  fmt::format_to(out, "written by  fplab {} (git {}) on {}\n", attr("fplab_version"),
+                 attr("git_sha"), attr("created"));
+  fmt::format_to(out, "command     {}\n", attr("command_line"));
+  return s;
+}
+
+}  // namespace fplab

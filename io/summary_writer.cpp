@@ -1,0 +1,57 @@
+// Run summary (SPEC §6): summary.json written with nlohmann-json when the run ends.
+#include "io/summary_writer.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "fplab/version.hpp"
+#include "io/writers.hpp"
+
+namespace fplab {
+
+void SummaryWriter::begin(const RunInfo& info) {
+  const auto dir = output_dir_create(info.output_dir);
+  path_ = (dir / "summary.json").string();
+  output_dir_ = info.output_dir;
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);  // a stale summary would claim an unfinished run finished
+  nx_ = info.grid.nx;
+  ny_ = info.grid.ny;
+  if (info.spec) {
+    name_ = info.spec->name;
+    equation_ = info.spec->equation.type;
+    method_ = info.spec->solver.method;
+    scheme_ = info.spec->solver.scheme;
+    integrator_ = info.spec->solver.integrator;
+    boundary_ = info.spec->boundary;
+  }
+}
+
+void SummaryWriter::write(const Snapshot& /*snap*/) {}
+
+void SummaryWriter::end(const RunSummary& summary) {
+  // ordered_json: keys stay in the documented order and diagnostics in column order.
+  nlohmann::ordered_json final_row = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : summary.final_row) final_row[name] = value;  // NaN → null
+  const nlohmann::ordered_json j = {
+      {"name", name_},
+      {"equation", equation_},
+      {"method", method_},
+      {"scheme", scheme_},
+      {"integrator", integrator_},
+      {"boundary", boundary_},
+      {"nx", nx_},
+      {"ny", ny_},
+      {"t_end", summary.t_end},
+      {"steps", summary.steps},
+      {"wall_seconds", summary.wall_seconds},
+      {"cell_updates_per_second", summary.cell_updates_per_second},
+      {"final", final_row},
+      {"output_dir", output_dir_},
+      {"fplab_version", kVersion},
+      {"git_sha", kGitSha},
+  };
+  file_write_atomic(path_, j.dump(2) + "\n");
+}
+
+}  // namespace fplab

@@ -1,0 +1,37 @@
+// Refinement studies (STYLE lesson 9): run a case at several levels, measure errors against the
+// exact solution (or, without one, against the finest level, Richardson-style) and fit observed
+// orders between successive levels. One routine serves `fplab verify` and the tests.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "solver/case_spec.hpp"
+
+namespace fplab {
+
+struct ConvergenceLevel {
+  int nx = 0, ny = 0;
+  double dt = 0.0;
+  std::size_t steps = 0;
+  double l1 = 0, l2 = 0, linf = 0;  // at t_end
+  double wall_seconds = 0.0;
+};
+
+struct ConvergenceStudy {
+  std::string refine;         // space | time | both
+  bool against_exact = true;  // false: errors against the finest level (which is then dropped)
+  std::vector<ConvergenceLevel> levels;
+  // Observed orders between successive levels: log(e_k / e_{k+1}) / log(h_k / h_{k+1}).
+  std::vector<double> order_l1, order_l2, order_linf;
+};
+
+// refine = space: nx = level (ny scaled to keep the aspect), all at one fixed dt — the case's dt,
+//   or cfl × the stability bound of the finest grid when dt is auto (so time error is shared).
+// refine = time: the case's grid, dt = t_end / level (level = number of steps).
+// refine = both: nx = level and dt ∝ 1/level, starting from the coarsest grid's stable dt.
+// Throws InputError for unknown refine names or fewer than two levels.
+ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine,
+                                 const std::vector<int>& levels);
+
+}  // namespace fplab

@@ -1,0 +1,142 @@
+// Fokker–Planck equation ∂t p = −∇·(f p) + ∇·(d(t) D ∇p) (SPEC §1): linear drift f = −a(t)Cx,
+// potential drift f = −∇U, expression drift (fx, fy)(x, y, t); exact solutions and equilibria of
+// SPEC §5 (Gaussian moment flow; N(0, Σ∞) with CΣ∞ + Σ∞Cᵀ = 2(d/a)D; ∝ e^{−U/kT}).
+#include "solver/equations/fokker_planck.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "solver/errors.hpp"
+
+namespace fplab {
+
+void check_diffusion_matrix(const Mat2& D, const char* key) {
+  const double scale = D.cwiseAbs().maxCoeff();
+  if (!D.allFinite() || std::abs(D(0, 1) - D(1, 0)) > 1e-12 * scale)
+    throw InputError(fmt::format("{}: expected a symmetric 2×2 matrix", key));
+  const Eigen::SelfAdjointEigenSolver<Mat2> es(D, Eigen::EigenvaluesOnly);
+  if (es.eigenvalues()(0) < -1e-12 * scale)
+    throw InputError(
+        fmt::format("{}: expected a positive semi-definite matrix, got an eigenvalue {:.6g}", key,
+                    es.eigenvalues()(0)));
+}
+
+FokkerPlanck::FokkerPlanck(const EquationSpec& eq, const DensitySpec& initial, bool want_exact)
+    : schedule_(eq.schedule), D_(0.5 * (eq.D + eq.D.transpose())) {
+  check_diffusion_matrix(eq.D, "equation.diffusion.D");
+  const DriftSpec& dr = eq.drift;
+  if (dr.type == "linear") {
+    kind_ = DriftKind::linear;
+    C_ = dr.C;
+    if (!C_.allFinite()) throw InputError("equation.drift.C: expected finite numbers");
+    has_drift_ = !C_.isZero(0.0) && schedule_.type() != "ve";
+    drift_time_ = has_drift_ && !schedule_.a_is_constant();
+    flow_.emplace(schedule_, C_, D_);
+    if (want_exact && initial.is_gaussian_mixture())
+      initial_ = mixture_from_spec(initial, "initial");
+    // N(0, Σ∞) when a, d are constant and a > 0: a(CΣ + ΣCᵀ) = 2dD.
+    if (schedule_.a_is_constant() && schedule_.d_is_constant() && schedule_.a(0) > 0.0) {
+      if (auto S = stationary_covariance(C_, (schedule_.d(0) / schedule_.a(0)) * D_)) {
+        eq_kind_ = EqKind::gaussian;
+        cov_eq_ = *S;
+      }
+    }
+  } else if (dr.type == "potential") {
+    kind_ = DriftKind::potential;
+    expr_.emplace(std::vector<std::string>{dr.U}, std::vector<std::string>{"equation.drift.U"},
+                  /*allow_t=*/false);
+    // ∝ e^{−U/kT} is stationary when K = kT·I is constant (detailed balance).
+    const bool isotropic = D_(0, 1) == 0.0 && D_(0, 0) == D_(1, 1) && D_(0, 0) > 0.0;
+    if (isotropic && schedule_.d_is_constant()) {
+      eq_kind_ = EqKind::potential;
+      kT_ = schedule_.d(0) * D_(0, 0);
+    }
+  } else if (dr.type == "expression") {
+    kind_ = DriftKind::expression;
+    expr_.emplace(std::vector<std::string>{dr.fx, dr.fy},
+                  std::vector<std::string>{"equation.drift.fx", "equation.drift.fy"},
+                  /*allow_t=*/true);
+    drift_time_ = expr_->uses_t();
+  } else {
+    throw InputError(fmt::format(
+        "equation.drift.type: expected one of linear, potential, expression, got '{}'", dr.type));
+  }
+}
+
+Vec2 FokkerPlanck::potential_gradient(double x, double y) const {
+  // Fourth-order centred differences, h ≈ ε^{1/5} scaled: truncation h⁴U⁽⁵⁾/30 and rounding
+  // ε|U|/h both ~1e-13. (muparser's Parser::Diff uses h = 1e-10·|x|, losing ~6 digits.)
+  auto d = [&](double v, auto&& U) {
+    const double h = 1e-3 * std::max(1.0, std::abs(v));
+    return (8.0 * (U(v + h) - U(v - h)) - (U(v + 2 * h) - U(v - 2 * h))) / (12.0 * h);
+  };
+  const double gx = d(x, [&](double s) { return expr_->eval(0, s, y, 0.0); });
+  const double gy = d(y, [&](double s) { return expr_->eval(0, x, s, 0.0); });
+  return {gx, gy};
+}
+
+Vec2 FokkerPlanck::drift(double x, double y, double t) const {
+  switch (kind_) {
+    case DriftKind::linear:
+      return -schedule_.a(t) * (C_ * Vec2(x, y));
+    case DriftKind::potential:
+      return -potential_gradient(x, y);
+    case DriftKind::expression: {
+      double f[2];
+      expr_->eval(x, y, t, f);
+      return {f[0], f[1]};
+    }
+  }
+  return Vec2::Zero();
+}
+
+void FokkerPlanck::equilibrium(const Grid2D& g, std::span<double> out) const {
+  if (eq_kind_ == EqKind::gaussian) {
+    GaussianMixture{{1.0}, {Vec2::Zero()}, {cov_eq_}}.cell_averages(g, out);
+    return;
+  }
+  if (eq_kind_ != EqKind::potential) return;
+  // Cell averages of e^{−(U − U₀)/kT} by 4×4 Gauss–Legendre (U₀ = min over centres guards
+  // against overflow), then normalised to mass 1 on the grid.
+  double U0 = std::numeric_limits<double>::infinity();
+#pragma omp parallel for reduction(min : U0) schedule(static)
+  for (int j = 0; j < g.ny; ++j)
+    for (int i = 0; i < g.nx; ++i) U0 = std::min(U0, expr_->eval(0, g.xc(i), g.yc(j), 0.0));
+  if (!std::isfinite(U0))
+    throw NumericalError("equation.drift.U is not finite anywhere on the grid");
+  // 4-point Gauss–Legendre on [0, 1].
+  const double a = 0.5 - 0.5 * 0.8611363115940526, b = 0.5 - 0.5 * 0.3399810435848563;
+  const double wa = 0.5 * 0.3478548451374538, wb = 0.5 * 0.6521451548625461;
+  const double node[4] = {a, b, 1.0 - b, 1.0 - a}, wt[4] = {wa, wb, wb, wa};
+  double mass = 0.0;
+#pragma omp parallel for reduction(+ : mass) schedule(static)
+  for (int j = 0; j < g.ny; ++j)
+    for (int i = 0; i < g.nx; ++i) {
+      double s = 0.0;
+      for (int qb = 0; qb < 4; ++qb)
+        for (int qa = 0; qa < 4; ++qa) {
+          const double U =
+              expr_->eval(0, g.x_edge(i) + node[qa] * g.dx(), g.y_edge(j) + node[qb] * g.dy(), 0.0);
+          s += wt[qa] * wt[qb] * std::exp(-(U - U0) / kT_);
+        }
+      out[g.index(i, j)] = s;
+      mass += s;
+    }
+  mass *= g.cell_area();
+  if (!(mass > 0.0) || !std::isfinite(mass))
+    throw NumericalError(
+        "the equilibrium e^{-U} of equation.drift.U has no finite positive mass "
+        "on the grid");
+  for (double& v : out) v /= mass;
+}
+
+void FokkerPlanck::exact(const Grid2D& g, double t, std::span<double> out) const {
+  if (!initial_) return;
+  flow_->evolve(*initial_, t).cell_averages(g, out);
+}
+
+}  // namespace fplab

@@ -1,0 +1,62 @@
+// The Fokker–Planck equation ∂t p = −∇·(f(x,t) p) + ∇·(d(t) D ∇p) (SPEC §1) with linear,
+// potential or expression drift and a noise schedule; exact Gaussian(-mixture) solutions for
+// linear drift and equilibria in closed form (SPEC §5).
+#pragma once
+#include <memory>
+#include <optional>
+
+#include "solver/density.hpp"
+#include "solver/equations/equation.hpp"
+#include "solver/equations/expression.hpp"
+#include "solver/gaussian_flow.hpp"
+#include "solver/schedule.hpp"
+
+namespace fplab {
+
+class FokkerPlanck : public Equation {
+ public:
+  // eq: drift, diffusion and schedule (equation block, or a reverse problem's forward block).
+  // initial: the data the exact solution starts from (used when want_exact and drift is linear).
+  FokkerPlanck(const EquationSpec& eq, const DensitySpec& initial, bool want_exact);
+
+  std::string name() const override { return "fokker_planck"; }
+
+  bool has_drift() const override { return has_drift_; }
+  Vec2 drift(double x, double y, double t) const override;
+  bool drift_depends_on_time() const override { return drift_time_; }
+
+  bool has_diffusion() const override { return !D_.isZero(0.0); }
+  Mat2 diffusion(double t) const override { return schedule_.d(t) * D_; }
+  bool diffusion_depends_on_time() const override { return !schedule_.d_is_constant(); }
+
+  bool has_equilibrium() const override { return eq_kind_ != EqKind::none; }
+  void equilibrium(const Grid2D& g, std::span<double> out) const override;
+
+  bool has_exact() const override { return initial_.has_value(); }
+  void exact(const Grid2D& g, double t, std::span<double> out) const override;
+
+  const Schedule& schedule() const { return schedule_; }
+  // The moment flow of a linear drift (nullopt for potential and expression drifts).
+  const std::optional<GaussianFlow>& linear_flow() const { return flow_; }
+
+ private:
+  enum class DriftKind { linear, potential, expression };
+  enum class EqKind { none, gaussian, potential };
+  Vec2 potential_gradient(double x, double y) const;
+
+  DriftKind kind_ = DriftKind::linear;
+  Schedule schedule_;
+  Mat2 C_ = Mat2::Identity(), D_ = Mat2::Identity();
+  std::optional<ExpressionSet> expr_;  // U (potential) or fx, fy (expression)
+  bool has_drift_ = true, drift_time_ = false;
+  std::optional<GaussianFlow> flow_;
+  std::optional<GaussianMixture> initial_;  // set when the exact solution is available
+  EqKind eq_kind_ = EqKind::none;
+  Mat2 cov_eq_ = Mat2::Identity();  // gaussian equilibrium N(0, Σ∞)
+  double kT_ = 1.0;                 // potential equilibrium ∝ exp(−U / kT), K = kT·I
+};
+
+// D must be symmetric positive semi-definite: InputError naming `key` otherwise.
+void check_diffusion_matrix(const Mat2& D, const char* key);
+
+}  // namespace fplab

@@ -1,0 +1,22 @@
+// Heat equation ∂t u = ∇·(D∇u): the Gaussian kernel of covariance 2Dt convolves each
+// component, N(m, Σ₀) ↦ N(m, Σ₀ + 2Dt) (SPEC §5).
+#include "solver/equations/heat.hpp"
+
+#include "solver/equations/fokker_planck.hpp"
+
+namespace fplab {
+
+Heat::Heat(const EquationSpec& eq, const DensitySpec& initial, bool want_exact)
+    : D_(0.5 * (eq.D + eq.D.transpose())) {
+  check_diffusion_matrix(eq.D, "equation.diffusion.D");
+  if (want_exact && initial.is_gaussian_mixture()) initial_ = mixture_from_spec(initial, "initial");
+}
+
+void Heat::exact(const Grid2D& g, double t, std::span<double> out) const {
+  if (!initial_) return;
+  GaussianMixture p = *initial_;
+  for (auto& S : p.covs) S += 2.0 * t * D_;
+  p.cell_averages(g, out);
+}
+
+}  // namespace fplab

@@ -1,0 +1,141 @@
+// End-to-end: the fplab program run on the shipped cases (regression on their errors), on bad
+// input (exit 2, one sentence naming the key), on an unstable step (exit 3, finished snapshots
+// kept), and `fplab info` on what it wrote.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "io/result_file.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("fplab_e2e_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Runs `fplab ARGS` from the source directory, capturing exit code, stdout and stderr.
+CommandResult run_fplab(const std::string& args, const fs::path& dir) {
+  const std::string cmd = std::string("cd ") + FPLAB_SOURCE_DIR + " && " + FPLAB_BINARY + " " +
+                          args + " >" + (dir / "stdout.txt").string() + " 2>" +
+                          (dir / "stderr.txt").string();
+  const int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(dir / "stdout.txt");
+  r.err = slurp(dir / "stderr.txt");
+  return r;
+}
+
+nlohmann::json summary(const fs::path& dir) { return nlohmann::json::parse(slurp(dir / "summary.json")); }
+
+}  // namespace
+
+TEST_CASE("shipped cases run and keep their accuracy (regression)") {
+  // L1 error bounds at t_end on the shipped grids (nx = 128); measured values are in the README.
+  struct Expect {
+    const char* file;
+    double l1_max;
+  };
+  for (const Expect& e : {Expect{"cases/ou_gaussian.yaml", 2e-3},
+                          Expect{"cases/heat_gaussian.yaml", 4e-3},
+                          Expect{"cases/bgk_relaxation.yaml", 1e-5}}) {
+    CAPTURE(e.file);
+    const fs::path dir = scratch(fs::path(e.file).stem().string());
+    const auto r = run_fplab(std::string("run ") + e.file + " --quiet --set output.formats=[hdf5,vtk] -o " +
+                             (dir / "out").string(),
+                         dir);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto s = summary(dir / "out");
+    const auto& fin = s.at("final");
+    CHECK(std::abs(fin.at("mass").get<double>() - 1.0) < 1e-6);
+    CHECK(fin.at("l1_error").get<double>() < e.l1_max);
+    CHECK(fin.at("l1_error").get<double>() > 0.0);
+    CHECK(fs::exists(dir / "out" / "result.h5"));
+    CHECK(fs::exists(dir / "out" / "result.xmf"));
+    CHECK(fs::exists(dir / "out" / "vtk" / "density.pvd"));
+    CHECK(fs::exists(dir / "out" / "diagnostics.csv"));
+    CHECK(r.out.find("l1_error") != std::string::npos);  // the one-screen summary
+  }
+}
+
+TEST_CASE("bad input exits 2 with one sentence naming the key") {
+  const fs::path dir = scratch("bad");
+  struct Bad {
+    std::string args;
+    std::string must_name;
+  };
+  const Bad bad[] = {
+      {"run cases/ou_gaussian.yaml --set grid.nx=2", "grid.nx"},
+      {"run cases/ou_gaussian.yaml --set solver.scheme=mucsl", "muscl"},
+      {"run cases/ou_gaussian.yaml --set solver.integratr=rk4", "solver.integratr"},
+      {"run cases/ou_gaussian.yaml --set time.t_end=-1", "time.t_end"},
+      {"run cases/does_not_exist.yaml", "does_not_exist.yaml"},
+      {"run cases/ou_gaussian.yaml --set novalue", "novalue"},
+      {"info " + (dir / "missing.h5").string(), "missing.h5"},
+      {"run", "CASE"},
+  };
+  for (const auto& b : bad) {
+    CAPTURE(b.args);
+    const auto r = run_fplab(b.args + " --quiet", dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(b.must_name) != std::string::npos);
+    CHECK(r.err.find("terminate") == std::string::npos);
+    // One sentence: a single line on stderr.
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("an unstable step exits 3 and keeps every finished snapshot readable") {
+  const fs::path dir = scratch("unstable");
+  // Forward Euler far above the diffusion limit: blows up after a few output times.
+  const auto r = run_fplab("run cases/ou_gaussian.yaml --quiet --set grid.nx=64 --set grid.ny=64 "
+                       "--set solver.integrator=euler --set solver.dt=0.02 "
+                       "--set time.output_every=0.02 --set output.formats=[hdf5] -o " +
+                           (dir / "out").string(),
+                       dir);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("unstable") != std::string::npos);
+  const auto res = fplab::open_result((dir / "out" / "result.h5").string());
+  REQUIRE(res.times.size() >= 1);
+  CHECK(res.times.front() == 0.0);
+  const auto p0 = res.read_density(0);
+  for (double v : p0) REQUIRE(std::isfinite(v));
+}
+
+TEST_CASE("fplab info describes a result") {
+  const fs::path dir = scratch("info");
+  const auto run = run_fplab("run cases/heat_gaussian.yaml --quiet --set grid.nx=32 --set grid.ny=32 "
+                         "--set output.formats=[hdf5] -o " + (dir / "out").string(),
+                         dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const auto r = run_fplab("info " + (dir / "out" / "result.h5").string(), dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("heat_gaussian") != std::string::npos);
+  CHECK(r.out.find("32") != std::string::npos);
+  CHECK(r.out.find("l1_error") != std::string::npos);
+}

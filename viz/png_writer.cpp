@@ -1,0 +1,66 @@
+// The `png` output format (SPEC §6 png/): a density picture at each output time and, at the end,
+// the diagnostics plots from the rows collected along the run.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <limits>
+#include <map>
+
+#include "viz/png_io.hpp"
+#include "viz/render.hpp"
+#include "viz/render_detail.hpp"
+
+namespace fplab {
+namespace {
+
+class PngWriter final : public OutputSink {
+ public:
+  explicit PngWriter(std::string case_name) : case_name_(std::move(case_name)) {}
+
+  void begin(const RunInfo& info) override {
+    grid_ = info.grid;
+    if (info.spec != nullptr) case_name_ = info.spec->name;
+    png_dir_ = (std::filesystem::path(info.output_dir) / "png").string();
+    viz::ensure_dir(png_dir_);
+    times_.clear();
+    columns_.clear();
+    for (const auto& name : info.diagnostic_names) columns_[name];
+  }
+
+  void write(const Snapshot& snap) override {
+    const DensityPicture pic =
+        viz::density_picture_fitted(grid_, fmt::format("{}  t = {:.4g}", case_name_, snap.t));
+    render_density_png(
+        grid_, snap.density, pic,
+        (std::filesystem::path(png_dir_) / viz::density_png_name(snap.index)).string());
+    times_.push_back(snap.t);
+    // Every column gets a value at every time (NaN for one a row lacks), so series stay aligned.
+    for (auto& [name, column] : columns_)
+      column.push_back(std::numeric_limits<double>::quiet_NaN());
+    if (snap.diagnostics == nullptr) return;
+    for (const auto& [name, value] : *snap.diagnostics) {
+      auto& column = columns_[name];
+      column.resize(times_.size(), std::numeric_limits<double>::quiet_NaN());
+      column.back() = value;
+    }
+  }
+
+  void end(const RunSummary&) override {
+    viz::plot_diagnostics(times_, columns_, case_name_, png_dir_);
+  }
+
+ private:
+  std::string case_name_;
+  Grid2D grid_;
+  std::string png_dir_;
+  std::vector<double> times_;
+  std::map<std::string, std::vector<double>> columns_;
+};
+
+}  // namespace
+
+std::unique_ptr<OutputSink> make_png_writer(const CaseSpec& spec) {
+  return std::make_unique<PngWriter>(spec.name);
+}
+
+}  // namespace fplab
