@@ -6,14 +6,15 @@
 //   fplab run cases/ou_gaussian.yaml --set grid.nx=256 --set grid.ny=256 -o out/fine
 //   fplab info out/ou_gaussian/result.h5
 //   fplab render out/ou_gaussian/result.h5 --times all
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <fmt/format.h>
 #include <iostream>
 #include <memory>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,8 @@ std::string join_command_line(int argc, char** argv) {
 void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r) {
   fmt::print("fplab run: {}  ({} / {} / {} / {})\n", spec.name, spec.equation.type,
              spec.solver.method, spec.solver.scheme, spec.solver.integrator);
-  fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny,
-             spec.x0, spec.x1, spec.y0, spec.y1, spec.boundary);
+  fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny, spec.x0,
+             spec.x1, spec.y0, spec.y1, spec.boundary);
   fmt::print("  time      t_end = {}, {} steps, last dt = {:.4g}\n", spec.time.t_end, r.steps,
              r.dt_last);
   fmt::print("  wall      {:.3f} s ({:.3g} cell updates/s)\n", r.wall_seconds,
@@ -98,8 +99,8 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("[%l] %v");
 
   CLI::App app{"fplab: grid-based solver and visualiser for 2D Fokker–Planck-type equations"};
-  app.set_version_flag("--version", std::string("fplab ") + fplab::kVersion + " (" +
-                                        fplab::kGitSha + ")");
+  app.set_version_flag("--version",
+                       std::string("fplab ") + fplab::kVersion + " (" + fplab::kGitSha + ")");
   app.require_subcommand(1);
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "no progress line, warnings and errors only")

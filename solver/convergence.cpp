@@ -5,9 +5,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "solver/discretisation.hpp"
 #include "solver/equations/equation.hpp"
 #include "solver/errors.hpp"
-#include "solver/discretisation.hpp"
 #include "solver/simulation.hpp"
 
 namespace fplab {
@@ -44,8 +44,8 @@ std::vector<double> orders(const std::vector<ConvergenceLevel>& lv, const std::s
                            double ConvergenceLevel::*err) {
   std::vector<double> p;
   for (std::size_t k = 0; k + 1 < lv.size(); ++k) {
-    const double h_ratio = refine == "time" ? lv[k].dt / lv[k + 1].dt
-                                            : double(lv[k + 1].nx) / double(lv[k].nx);
+    const double h_ratio =
+        refine == "time" ? lv[k].dt / lv[k + 1].dt : double(lv[k + 1].nx) / double(lv[k].nx);
     p.push_back(std::log(lv[k].*err / lv[k + 1].*err) / std::log(h_ratio));
   }
   return p;

@@ -2,6 +2,7 @@
 // diagnostics and progress reporting. Knows no scheme, equation or file format.
 #include "solver/simulation.hpp"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,13 +10,12 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <spdlog/spdlog.h>
 
 #include "solver/density.hpp"
 #include "solver/diagnostics.hpp"
+#include "solver/discretisation.hpp"
 #include "solver/equations/equation.hpp"
 #include "solver/errors.hpp"
-#include "solver/discretisation.hpp"
 #include "solver/time/integrator.hpp"
 
 namespace fplab {
@@ -51,8 +51,9 @@ class Progress {
     if (wall < 2.0 || wall - last_ < 0.5) return;
     last_ = wall;
     const double eta = t > 0 ? wall * (t_end_ - t) / t : 0.0;
-    std::fprintf(stderr, "\r  t = %-10.4g / %-8.4g step %-8zu dt = %-10.3g wall %6.1f s  ETA %6.1f s ",
-                 t, t_end_, step, dt, wall, eta);
+    std::fprintf(stderr,
+                 "\r  t = %-10.4g / %-8.4g step %-8zu dt = %-10.3g wall %6.1f s  ETA %6.1f s ", t,
+                 t_end_, step, dt, wall, eta);
     shown_ = true;
   }
   ~Progress() {
@@ -111,8 +112,8 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
 
   // dt: fixed from the case, or cfl × the operator's stability bound (re-evaluated each step
   // when the coefficients depend on time).
-  const bool coefficients_vary = equation->drift_depends_on_time() ||
-                                 equation->diffusion_depends_on_time();
+  const bool coefficients_vary =
+      equation->drift_depends_on_time() || equation->diffusion_depends_on_time();
   auto step_dt = [&](double t) {
     if (spec.solver.dt) return *spec.solver.dt;
     const double bound = op->max_stable_dt(t);
@@ -122,9 +123,10 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
   if (spec.solver.dt && integrator->is_explicit()) {
     const double bound = op->max_stable_dt(0.0);
     if (*spec.solver.dt > bound)
-      spdlog::warn("solver.dt = {} exceeds the explicit stability bound {:.4g} of {}: expect "
-                   "instability",
-                   *spec.solver.dt, bound, spec.solver.integrator);
+      spdlog::warn(
+          "solver.dt = {} exceeds the explicit stability bound {:.4g} of {}: expect "
+          "instability",
+          *spec.solver.dt, bound, spec.solver.integrator);
   }
 
   SimulationResult result;

@@ -41,7 +41,7 @@ using FluxSchemeFactory = std::function<std::unique_ptr<FluxScheme>()>;
 void register_flux_scheme(const std::string& name, FluxSchemeFactory factory);
 std::unique_ptr<FluxScheme> make_flux_scheme(const std::string& name);  // InputError if unknown
 
-// The slope limiter of `muscl`: monotonised central (van Leer 1977), see flux_scheme.cpp.
-double limiter_mc(double d_minus, double d_plus);
+// The slope limiter of `muscl`: van Leer's harmonic mean (why this one: flux_scheme.cpp).
+double limiter_van_leer(double d_minus, double d_plus);
 
 }  // namespace fplab

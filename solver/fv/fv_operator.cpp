@@ -1,6 +1,6 @@
 // Finite-volume operator for ∂t p = −∇·(f p) + ∇·(K(t)∇p) + (p_eq − p)/τ in conservative flux
 // form on the cell-centred grid (LeVeque, "Finite Volume Methods for Hyperbolic Problems", 2002,
-// ch. 4, 6 and 20 for the drift fluxes; second-order diffusion fluxes with cross terms).
+// ch. 4 and 6 for the drift fluxes; second-order diffusion fluxes with cross terms).
 //
 // Every face flux (drift − diffusion) is computed once, stored, then subtracted from one cell and
 // added to the other, so the discrete mass Σ p_ij dx dy changes only by round-off; zero_flux
@@ -302,7 +302,7 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
 // Forward Euler stability of the combined scheme, written u' = u + dt L u:
 //  - drift: a cell loses at most outflow_factor · Σ_faces max(f·n_out, 0)/h · p per unit time
 //    (upwind sends its own value p out, a limited MUSCL face value is ≤ 2p), so with every other
-//    contribution non-negative u' ≥ p (1 − dt · rate) (LeVeque 2002 §6.12, TVD/positivity);
+//    contribution non-negative u' ≥ p (1 − dt · rate) (LeVeque 2002, ch. 6);
 //  - diffusion: the 5-point part takes 2 K_xx/dx² + 2 K_yy/dy² from the cell's own value
 //    (the classical dt ≤ h²/(4K) for K = I), and the cross stencil's symbol is
 //    −2 K_xy sin θx sin θy/(dx dy), adding at most |K_xy|/(dx dy) to the rate (for K_xy ≠ 0 the

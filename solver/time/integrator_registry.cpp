@@ -1,7 +1,7 @@
 // The integrator registry: name → factory. Built-ins are registered by an explicit
 // register_builtins() on first use (never by static initialisers, which a static-library link
 // can drop; STYLE lessons 5).
-#include <map>
+#include <string>
 #include <mutex>
 #include <utility>
 

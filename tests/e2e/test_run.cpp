@@ -51,7 +51,9 @@ CommandResult run_fplab(const std::string& args, const fs::path& dir) {
   return r;
 }
 
-nlohmann::json summary(const fs::path& dir) { return nlohmann::json::parse(slurp(dir / "summary.json")); }
+nlohmann::json summary(const fs::path& dir) {
+  return nlohmann::json::parse(slurp(dir / "summary.json"));
+}
 
 }  // namespace
 
@@ -61,14 +63,15 @@ TEST_CASE("shipped cases run and keep their accuracy (regression)") {
     const char* file;
     double l1_max;
   };
-  for (const Expect& e : {Expect{"cases/ou_gaussian.yaml", 2e-3},
-                          Expect{"cases/heat_gaussian.yaml", 4e-3},
-                          Expect{"cases/bgk_relaxation.yaml", 1e-5}}) {
+  for (const Expect& e :
+       {Expect{"cases/ou_gaussian.yaml", 2e-3}, Expect{"cases/heat_gaussian.yaml", 4e-3},
+        Expect{"cases/bgk_relaxation.yaml", 1e-5}}) {
     CAPTURE(e.file);
     const fs::path dir = scratch(fs::path(e.file).stem().string());
-    const auto r = run_fplab(std::string("run ") + e.file + " --quiet --set output.formats=[hdf5,vtk] -o " +
-                             (dir / "out").string(),
-                         dir);
+    const auto r =
+        run_fplab(std::string("run ") + e.file + " --quiet --set output.formats=[hdf5,vtk] -o " +
+                      (dir / "out").string(),
+                  dir);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const auto s = summary(dir / "out");
     const auto& fin = s.at("final");
@@ -113,11 +116,12 @@ TEST_CASE("bad input exits 2 with one sentence naming the key") {
 TEST_CASE("an unstable step exits 3 and keeps every finished snapshot readable") {
   const fs::path dir = scratch("unstable");
   // Forward Euler far above the diffusion limit: blows up after a few output times.
-  const auto r = run_fplab("run cases/ou_gaussian.yaml --quiet --set grid.nx=64 --set grid.ny=64 "
-                       "--set solver.integrator=euler --set solver.dt=0.02 "
-                       "--set time.output_every=0.02 --set output.formats=[hdf5] -o " +
-                           (dir / "out").string(),
-                       dir);
+  const auto r = run_fplab(
+      "run cases/ou_gaussian.yaml --quiet --set grid.nx=64 --set grid.ny=64 "
+      "--set solver.integrator=euler --set solver.dt=0.02 "
+      "--set time.output_every=0.02 --set output.formats=[hdf5] -o " +
+          (dir / "out").string(),
+      dir);
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("unstable") != std::string::npos);
   const auto res = fplab::open_result((dir / "out" / "result.h5").string());
@@ -129,9 +133,11 @@ TEST_CASE("an unstable step exits 3 and keeps every finished snapshot readable")
 
 TEST_CASE("fplab info describes a result") {
   const fs::path dir = scratch("info");
-  const auto run = run_fplab("run cases/heat_gaussian.yaml --quiet --set grid.nx=32 --set grid.ny=32 "
-                         "--set output.formats=[hdf5] -o " + (dir / "out").string(),
-                         dir);
+  const auto run = run_fplab(
+      "run cases/heat_gaussian.yaml --quiet --set grid.nx=32 --set grid.ny=32 "
+      "--set output.formats=[hdf5] -o " +
+          (dir / "out").string(),
+      dir);
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   const auto r = run_fplab("info " + (dir / "out" / "result.h5").string(), dir);
   CHECK(r.exit_code == 0);
