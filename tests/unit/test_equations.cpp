@@ -142,7 +142,7 @@ TEST_CASE("cell averages of components narrower than a cell: exact values and ma
   CHECK(std::abs(mass * big.cell_area() - 1.0) < 1e-12);
 }
 
-TEST_CASE("score of a Gaussian is −Σ⁻¹(x − m); of a mixture the gradient of log p") {
+TEST_CASE("score of a Gaussian is −Σ⁻¹(x − m), of a mixture the gradient of log p") {
   const Mat2 S = mat(0.7, -0.2, -0.2, 0.5);
   const Vec2 m(0.5, 1.0);
   const GaussianMixture g1{{1.0}, {m}, {S}};
@@ -409,7 +409,7 @@ TEST_CASE("OU and kinetic Fokker–Planck equilibria are the cell averages of N(
   CHECK_FALSE(make_equation(c)->has_equilibrium());
 }
 
-TEST_CASE("potential drift: f = −∇U by differences of the expression; equilibrium ∝ e^{−U/kT}") {
+TEST_CASE("potential drift: f = −∇U by differences of the expression, equilibrium ∝ e^{−U/kT}") {
   CaseSpec c = ou_case();
   c.equation.drift.type = "potential";
   c.equation.drift.U = "0.5*(x^2 + y^2) + 0.25*x^4";
