@@ -1,12 +1,14 @@
-// fplab: the command-line entry (SPEC §3): run, info, render.
+// fplab: the command-line entry (SPEC §3): run, verify, info, render.
 // Exit codes: 0 success; 2 invalid input; 3 numerical failure; 1 anything else.
 //
 // Sample runs:
 //   fplab run cases/ou_gaussian.yaml
 //   fplab run cases/ou_gaussian.yaml --set grid.nx=256 --set grid.ny=256 -o out/fine
+//   fplab verify cases/ou_gaussian.yaml --levels 32,64,128
 //   fplab info out/ou_gaussian/result.h5
 //   fplab render out/ou_gaussian/result.h5 --times all
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -20,8 +22,10 @@
 
 #include "fplab/version.hpp"
 #include "io/case_file.hpp"
+#include "io/convergence_writer.hpp"
 #include "io/result_file.hpp"
 #include "io/writers.hpp"
+#include "solver/convergence.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
 #include "viz/render.hpp"
@@ -79,6 +83,58 @@ int cmd_run(const std::string& case_path, const std::string& out_dir,
   return 0;
 }
 
+// `fplab verify`: refinement study against the exact solution (or the finest level); exit 1 when
+// the observed L1 order between the two finest levels is below expected − tolerance.
+int cmd_verify(const std::string& case_path, const std::string& out_dir,
+               const std::vector<std::string>& sets, const std::string& levels_arg,
+               const std::string& refine_arg) {
+  fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
+  const std::string refine = refine_arg.empty() ? spec.verify.refine : refine_arg;
+  std::vector<int> levels = spec.verify.levels;
+  if (!levels_arg.empty()) {
+    levels.clear();
+    std::size_t pos = 0;
+    while (pos <= levels_arg.size()) {
+      const auto comma = levels_arg.find(',', pos);
+      const std::string item =
+          levels_arg.substr(pos, comma == std::string::npos ? comma : comma - pos);
+      char* end = nullptr;
+      const long v = std::strtol(item.c_str(), &end, 10);
+      if (item.empty() || *end != '\0' || v < 4)
+        throw fplab::InputError(
+            "--levels: expected a comma-separated list of integers >= 4, got '" + levels_arg + "'");
+      levels.push_back(static_cast<int>(v));
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+    }
+  }
+  const std::string dir = out_dir.empty() ? spec.output.dir + "/verify" : out_dir;
+  spdlog::info("verify {}: refine {} over levels {}", case_path, refine, fmt::join(levels, ", "));
+  const auto study = fplab::run_convergence(spec, refine, levels);
+  const double observed = study.order_l1.back();
+  const bool passed = observed >= spec.verify.expected_order - spec.verify.tolerance;
+  fmt::print("fplab verify: {}  ({} / {} / {} / {})\n{}", spec.name, spec.equation.type,
+             spec.solver.method, spec.solver.scheme, spec.solver.integrator,
+             fplab::convergence_table(study));
+  fmt::print("observed L1 order {:.3f}, expected {} - {}: {}\n", observed,
+             spec.verify.expected_order, spec.verify.tolerance, passed ? "PASSED" : "FAILED");
+  fplab::write_convergence(spec, study, spec.verify.expected_order, spec.verify.tolerance, passed,
+                           dir);
+  std::vector<double> n;
+  std::vector<double> l1, l2, linf;
+  for (const auto& lv : study.levels) {
+    n.push_back(refine == "time" ? double(lv.steps) : double(lv.nx));
+    l1.push_back(lv.l1);
+    l2.push_back(lv.l2);
+    linf.push_back(lv.linf);
+  }
+  fplab::plot_xy_png(
+      n, refine == "time" ? "time steps" : "nx", true, {{"L1", l1}, {"L2", l2}, {"Linf", linf}},
+      spec.name + ": errors under " + refine + " refinement", true, dir + "/convergence.png");
+  fmt::print("wrote {}/convergence.json, convergence.csv, convergence.png\n", dir);
+  return passed ? 0 : 1;
+}
+
 int cmd_info(const std::string& path) {
   const auto r = fplab::open_result(path);
   std::cout << fplab::describe_result(r);
@@ -117,6 +173,17 @@ int main(int argc, char** argv) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_flag("-q,--quiet", quiet, "no progress line, warnings and errors only");
 
+  std::string levels_arg, refine_arg;
+  auto* verify = app.add_subcommand("verify", "refinement study: errors and observed orders");
+  verify->add_option("CASE", case_path, "case file (YAML)")->required();
+  verify->add_option("--levels", levels_arg, "levels, e.g. 32,64,128 (default: verify.levels)");
+  verify->add_option("--refine", refine_arg, "space | time | both (default: verify.refine)")
+      ->check(CLI::IsMember({"space", "time", "both"}));
+  verify->add_option("-o,--output", out_dir, "directory for convergence.json/.csv/.png");
+  verify->add_option("--set", sets, "override a case key (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  verify->add_flag("-q,--quiet", quiet, "warnings and errors only");
+
   auto* info = app.add_subcommand("info", "what a result file holds");
   info->add_option("RESULT", result_path, "result.h5")->required();
   info->add_flag("-q,--quiet", quiet, "warnings and errors only");
@@ -144,6 +211,7 @@ int main(int argc, char** argv) {
   try {
     const std::string command_line = join_command_line(argc, argv);
     if (*run) return cmd_run(case_path, out_dir, sets, quiet, command_line);
+    if (*verify) return cmd_verify(case_path, out_dir, sets, levels_arg, refine_arg);
     if (*info) return cmd_info(result_path);
     if (*render) return cmd_render(result_path, out_dir, times);
     return 1;

@@ -116,6 +116,12 @@ std::pair<int, int> legend_corner(const std::vector<double>& t, vtkTable* table,
 void plot_series_png(const std::vector<double>& t,
                      const std::vector<std::pair<std::string, std::vector<double>>>& series,
                      const std::string& title, bool log_y, const std::string& png_path) {
+  plot_xy_png(t, "t", false, series, title, log_y, png_path);
+}
+
+void plot_xy_png(const std::vector<double>& t, const std::string& x_title, bool log_x,
+                 const std::vector<std::pair<std::string, std::vector<double>>>& series,
+                 const std::string& title, bool log_y, const std::string& png_path) {
   for (const auto& [name, v] : series)
     if (v.size() != t.size())
       throw InputError(fmt::format("plot '{}': series '{}' has {} values but there are {} times.",
@@ -163,7 +169,7 @@ void plot_series_png(const std::vector<double>& t,
   text_black(chart->GetTitleProperties(), 22);
   vtkAxis* x_axis = chart->GetAxis(vtkAxis::BOTTOM);
   vtkAxis* y_axis = chart->GetAxis(vtkAxis::LEFT);
-  x_axis->SetTitle("t");
+  x_axis->SetTitle(x_title);
   y_axis->SetTitle(drawn.size() == 1 ? drawn.front() : std::string());
   for (vtkAxis* axis : {x_axis, y_axis}) {
     text_black(axis->GetTitleProperties(), 19);
@@ -172,6 +178,7 @@ void plot_series_png(const std::vector<double>& t,
     axis->GetGridPen()->SetColor(225, 225, 225);
   }
   y_axis->SetLogScale(log_y);
+  x_axis->SetLogScale(log_x);
   // The whole time range, even where a log axis drops a zero at t = 0.
   if (t.size() > 1 && t.back() > t.front()) {
     x_axis->SetBehavior(vtkAxis::FIXED);

@@ -30,6 +30,11 @@ void plot_series_png(const std::vector<double>& t,
                      const std::vector<std::pair<std::string, std::vector<double>>>& series,
                      const std::string& title, bool log_y, const std::string& png_path);
 
+// The same with a named x axis, optionally logarithmic (e.g. errors against nx, log–log).
+void plot_xy_png(const std::vector<double>& x, const std::string& x_title, bool log_x,
+                 const std::vector<std::pair<std::string, std::vector<double>>>& series,
+                 const std::string& title, bool log_y, const std::string& png_path);
+
 // The `png` output format: density pictures at each output time, diagnostics plots at the end.
 std::unique_ptr<OutputSink> make_png_writer(const CaseSpec& spec);
 

@@ -145,3 +145,26 @@ TEST_CASE("fplab info describes a result") {
   CHECK(r.out.find("32") != std::string::npos);
   CHECK(r.out.find("l1_error") != std::string::npos);
 }
+
+TEST_CASE("fplab verify: table, convergence files, exit 1 below the expected order") {
+  const fs::path dir = scratch("verify");
+  const auto ok = run_fplab("verify cases/ou_gaussian.yaml --levels 32,64 --quiet -o " +
+                                (dir / "ok").string(),
+                            dir);
+  REQUIRE_MESSAGE(ok.exit_code == 0, ok.err);
+  CHECK(ok.out.find("PASSED") != std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(dir / "ok" / "convergence.json"));
+  CHECK(j.at("levels").size() == 2);
+  CHECK(j.at("order_l1").at(0).get<double>() > 1.9);
+  CHECK(j.at("passed").get<bool>());
+  CHECK(fs::exists(dir / "ok" / "convergence.csv"));
+  // Second-order MUSCL cannot show order 3: verify must fail with exit code 1.
+  const auto bad = run_fplab("verify cases/ou_gaussian.yaml --levels 32,64 --quiet "
+                             "--set verify.expected_order=3 -o " + (dir / "bad").string(),
+                             dir);
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.out.find("FAILED") != std::string::npos);
+  const auto badlevels = run_fplab("verify cases/ou_gaussian.yaml --levels 32,x --quiet", dir);
+  CHECK(badlevels.exit_code == 2);
+  CHECK(badlevels.err.find("--levels") != std::string::npos);
+}
