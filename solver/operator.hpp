@@ -25,6 +25,11 @@ class SpatialOperator {
 
   // Called by the driver after each accepted step (e.g. to accumulate boundary outflow).
   virtual void accept_step(std::span<const double> /*u*/, double /*t*/, double /*dt*/) {}
+
+  // Absorbing boundaries: the mass ∫p that has left the domain since the first right-hand side
+  // was evaluated (accumulated by accept_step), so that mass + outflow is conserved.
+  virtual bool has_outflow() const { return false; }
+  virtual double outflow() const { return 0.0; }
 };
 
 }  // namespace fplab

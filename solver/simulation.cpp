@@ -107,6 +107,8 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
   info.command_line = opts.command_line;
   info.output_dir = spec.output.dir;
   info.diagnostic_names = diagnostic_names(!p_eq.empty(), has_exact);
+  // Absorbing walls: the mass that has left, so that mass + outflow is the initial mass.
+  if (op->has_outflow()) info.diagnostic_names.emplace_back("outflow");
   info.has_exact = has_exact;
   for (auto* s : sinks) s->begin(info);
 
@@ -134,6 +136,7 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
   auto notify = [&](int index, double t) {
     if (has_exact) equation->exact(grid, t, exact);
     row = compute_diagnostics(grid, u, p_eq, exact);
+    if (op->has_outflow()) row.emplace_back("outflow", op->outflow());
     Snapshot snap;
     snap.index = index;
     snap.t = t;

@@ -22,6 +22,10 @@ class Equation {
   virtual bool has_drift() const { return false; }
   virtual Vec2 drift(double /*x*/, double /*y*/, double /*t*/) const { return Vec2::Zero(); }
   virtual bool drift_depends_on_time() const { return false; }
+  // A potential U with f = −∇U, when the drift is one (exponential-fitting schemes difference U
+  // across faces so that e^{−U/K} is an exact discrete equilibrium).
+  virtual bool has_potential() const { return false; }
+  virtual double potential(double /*x*/, double /*y*/, double /*t*/) const { return 0.0; }
 
   // Diffusion matrix K(t) = d(t) D, constant in space, symmetric PSD.
   virtual bool has_diffusion() const { return false; }

@@ -94,6 +94,19 @@ Vec2 FokkerPlanck::drift(double x, double y, double t) const {
   return Vec2::Zero();
 }
 
+bool FokkerPlanck::has_potential() const {
+  if (!has_drift_) return false;
+  if (kind_ == DriftKind::potential) return true;
+  // −a Cx is a gradient iff C is symmetric (curl-free); a constant keeps U time-independent.
+  return kind_ == DriftKind::linear && C_(0, 1) == C_(1, 0) && schedule_.a_is_constant();
+}
+
+double FokkerPlanck::potential(double x, double y, double t) const {
+  if (kind_ == DriftKind::potential) return expr_->eval(0, x, y, 0.0);
+  const Vec2 v(x, y);
+  return 0.5 * schedule_.a(t) * v.dot(C_ * v);
+}
+
 void FokkerPlanck::equilibrium(const Grid2D& g, std::span<double> out) const {
   if (eq_kind_ == EqKind::gaussian) {
     GaussianMixture{{1.0}, {Vec2::Zero()}, {cov_eq_}}.cell_averages(g, out);

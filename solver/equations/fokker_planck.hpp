@@ -24,6 +24,9 @@ class FokkerPlanck : public Equation {
   bool has_drift() const override { return has_drift_; }
   Vec2 drift(double x, double y, double t) const override;
   bool drift_depends_on_time() const override { return drift_time_; }
+  // Potential drift: U itself; linear drift with symmetric C and constant a: U = ½ a xᵀCx.
+  bool has_potential() const override;
+  double potential(double x, double y, double t) const override;
 
   bool has_diffusion() const override { return !D_.isZero(0.0); }
   Mat2 diffusion(double t) const override { return schedule_.d(t) * D_; }

@@ -6,7 +6,8 @@
 
 namespace fplab {
 namespace {
-constexpr BoundaryKind kBoundaries[] = {BoundaryKind::zero_flux, BoundaryKind::periodic};
+constexpr BoundaryKind kBoundaries[] = {BoundaryKind::zero_flux, BoundaryKind::periodic,
+                                        BoundaryKind::dirichlet};
 }
 
 const char* boundary_name(BoundaryKind b) {
@@ -15,6 +16,8 @@ const char* boundary_name(BoundaryKind b) {
       return "zero_flux";
     case BoundaryKind::periodic:
       return "periodic";
+    case BoundaryKind::dirichlet:
+      return "dirichlet";
   }
   return "unknown";
 }

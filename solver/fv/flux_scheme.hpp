@@ -10,7 +10,10 @@ namespace fplab {
 
 // One line of n faces that share a normal direction. Face k lies between cell L[k] (the low side)
 // and cell R[k] (the high side); LL[k] and RR[k] are the next cells outwards, so a reconstruction
-// may read two cells each side. v[k] is the normal drift velocity f·n at the face centre.
+// may read two cells each side. v[k] is the normal drift velocity f·n at the face centre (or
+// −ΔU/h across the face for a potential drift and a scheme with includes_diffusion()). K is the
+// normal diffusion coefficient K_nn (constant in space) and h the cell width across the faces;
+// only schemes with includes_diffusion() read them.
 struct FaceLine {
   const double* LL;
   const double* L;
@@ -18,6 +21,8 @@ struct FaceLine {
   const double* RR;
   const double* v;
   int n;
+  double K = 0.0;
+  double h = 1.0;
 };
 
 class FluxScheme {
@@ -30,18 +35,27 @@ class FluxScheme {
   // twice it). The operator's stable dt divides the drift outflow rate by it (see
   // fv_operator.cpp); central has no such bound and gets 1 (it is not positivity preserving).
   virtual double outflow_factor() const { return 1.0; }
-  // out[k] = drift flux through face k (positive towards the high side). Must not allocate.
+  // True when flux_line returns the combined drift + normal diffusion flux (exponential fitting):
+  // the operator then skips its own normal diffusion flux K_nn ∂n p (cross terms K_xy are still
+  // added by the operator) and feeds potential drifts as −ΔU/h across each face.
+  virtual bool includes_diffusion() const { return false; }
+  // out[k] = drift flux through face k (positive towards the high side), or drift − normal
+  // diffusion flux when includes_diffusion(). Must not allocate.
   virtual void flux_line(const FaceLine& line, double* out) const = 0;
 };
 
 using FluxSchemeFactory = std::function<std::unique_ptr<FluxScheme>()>;
 
 // Registry of drift flux schemes; built-ins (upwind, central, muscl) are registered explicitly on
-// first use. Issue #3 adds chang_cooper, which also needs the normal diffusion coefficient.
+// first use; chang_cooper (includes_diffusion()) also reads FaceLine::K and h.
 void register_flux_scheme(const std::string& name, FluxSchemeFactory factory);
 std::unique_ptr<FluxScheme> make_flux_scheme(const std::string& name);  // InputError if unknown
 
 // The slope limiter of `muscl`: van Leer's harmonic mean (why this one: flux_scheme.cpp).
 double limiter_van_leer(double d_minus, double d_plus);
+
+// The Bernoulli function B(z) = z/(e^z − 1), B(0) = 1, of Scharfetter–Gummel / Chang–Cooper
+// exponential fitting; accurate to round-off for every z (series near 0, 0 for z → +∞).
+double bernoulli(double z);
 
 }  // namespace fplab

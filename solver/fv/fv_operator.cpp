@@ -4,7 +4,8 @@
 //
 // Every face flux (drift − diffusion) is computed once, stored, then subtracted from one cell and
 // added to the other, so the discrete mass Σ p_ij dx dy changes only by round-off; zero_flux
-// walls carry no flux, a periodic wall's two copies are the same stored number.
+// walls carry no flux, a periodic wall's two copies are the same stored number, and the flux
+// through an absorbing (dirichlet) wall leaves the domain and is booked as outflow().
 #include "solver/fv/fv_operator.hpp"
 
 #include <algorithm>
@@ -33,6 +34,9 @@ class FVOperator final : public SpatialOperator {
   std::size_t size() const override { return g_.size(); }
   void explicit_rhs(std::span<const double> u, double t, std::span<double> out) override;
   double max_stable_dt(double t) const override;
+  void accept_step(std::span<const double> u, double t, double dt) override;
+  bool has_outflow() const override { return dirichlet_; }
+  double outflow() const override { return outflow_; }
 
  private:
   // Padded (ghost-celled) buffers: cell (i, j), i ∈ [−2, nx+2), j ∈ [−2, ny+2).
@@ -41,6 +45,7 @@ class FVOperator final : public SpatialOperator {
   }
   void fill_ghosts(double* b) const;  // call inside a parallel region (orphaned omp for)
   void refresh_drift(double t) const;
+  double mass_of(std::span<const double> u) const;
 
   const Equation& eq_;  // must outlive the operator (the driver owns both)
   Grid2D g_;
@@ -48,8 +53,15 @@ class FVOperator final : public SpatialOperator {
   std::unique_ptr<FluxScheme> scheme_;
   int nx_, ny_, px_, py_;
   double dx_, dy_;
-  bool periodic_;
+  bool periodic_, dirichlet_;
+  double ghost_sign_;  // +1 even reflection (zero_flux), −1 odd (dirichlet: wall value 0)
   bool has_drift_, has_diffusion_, drift_varies_;
+  bool combined_;       // the scheme returns drift + normal diffusion (chang_cooper)
+  bool use_potential_;  // face drifts −ΔU/h from the equation's potential (combined_ only)
+  // Absorbing walls: mass that has left, and the mass at the last accepted step (set by the
+  // first right-hand side, which every integrator evaluates at the step's start state).
+  double outflow_ = 0.0, mass_prev_ = 0.0;
+  bool mass_set_ = false;
   double inv_tau_ = 0.0;  // 1/τ, 0 without relaxation
   std::vector<double> p_eq_;
 
@@ -80,9 +92,13 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
       dx_(g.dx()),
       dy_(g.dy()),
       periodic_(boundary == BoundaryKind::periodic),
+      dirichlet_(boundary == BoundaryKind::dirichlet),
+      ghost_sign_(boundary == BoundaryKind::dirichlet ? -1.0 : 1.0),
       has_drift_(eq.has_drift()),
       has_diffusion_(eq.has_diffusion()),
-      drift_varies_(eq.drift_depends_on_time()) {
+      drift_varies_(eq.drift_depends_on_time()),
+      combined_(scheme_->includes_diffusion()),
+      use_potential_(combined_ && eq.has_drift() && eq.has_potential()) {
   if (nx_ < 2 || ny_ < 2)
     throw InputError(
         "the finite-volume method needs at least 2 cells in each direction (got nx = " +
@@ -117,23 +133,38 @@ void FVOperator::refresh_drift(double t) const {
   if (v_valid_ && (!drift_varies_ || t == v_time_)) return;
   // Serial on purpose: Equation::drift need not be thread-safe (expression drifts evaluate
   // through a muparser object with internal state). 2 N evaluations, once per stage time.
+  // Exponential fitting wants v = −(U_R − U_L)/h across a face (then e^{−U/K} at the cell
+  // centres has zero flux exactly); other schemes take f·n at the face centre. The two agree to
+  // O(h²). Absorbing walls have no cell outside: f·n at the wall face centre there.
   for (int j = 0; j < ny_; ++j) {
     double* v = vx_.data() + static_cast<std::size_t>(j) * (nx_ + 1);
-    for (int i = 0; i <= nx_; ++i) v[i] = eq_.drift(g_.x_edge(i), g_.yc(j), t).x();
+    const double y = g_.yc(j);
+    for (int i = 0; i <= nx_; ++i) {
+      const bool wall = !periodic_ && (i == 0 || i == nx_);
+      v[i] = use_potential_ && !wall
+                 ? -(eq_.potential(g_.xc(i), y, t) - eq_.potential(g_.xc(i - 1), y, t)) / dx_
+                 : eq_.drift(g_.x_edge(i), y, t).x();
+    }
     // No flux crosses a zero-flux wall; a periodic wall is one face, seen from x0.
     if (periodic_)
       v[nx_] = v[0];
-    else
+    else if (!dirichlet_)
       v[0] = v[nx_] = 0.0;
   }
   for (int j = 0; j <= ny_; ++j) {
     double* v = vy_.data() + static_cast<std::size_t>(j) * nx_;
-    if (!periodic_ && (j == 0 || j == ny_)) {
+    const bool wall = !periodic_ && (j == 0 || j == ny_);
+    if (wall && !dirichlet_) {
       std::fill(v, v + nx_, 0.0);
       continue;
     }
-    const double y = g_.y_edge(j == ny_ ? 0 : j);
-    for (int i = 0; i < nx_; ++i) v[i] = eq_.drift(g_.xc(i), y, t).y();
+    const int je = periodic_ && j == ny_ ? 0 : j;
+    const double y = g_.y_edge(je);
+    for (int i = 0; i < nx_; ++i)
+      v[i] = use_potential_ && !wall ? -(eq_.potential(g_.xc(i), g_.yc(je), t) -
+                                         eq_.potential(g_.xc(i), g_.yc(je - 1), t)) /
+                                           dy_
+                                     : eq_.drift(g_.xc(i), y, t).y();
   }
   // Largest outflow rate of a cell: what forward Euler must not exceed (see max_stable_dt).
   double worst = 0.0;
@@ -152,27 +183,38 @@ void FVOperator::refresh_drift(double t) const {
 
 void FVOperator::fill_ghosts(double* b) const {
   // Rows first (interior columns), then columns over every row, so the corners are filled too
-  // (the periodic cross-diffusion stencil of a corner face reads them).
+  // (the periodic cross-diffusion stencil of a corner face reads them). Mirrors are even for
+  // zero_flux and odd for dirichlet (the linear interpolant through a ghost and its mirror
+  // vanishes on the wall, so a reconstruction reading them sees the wall value 0).
+  const double s = ghost_sign_;
 #pragma omp for schedule(static)
   for (int i = 0; i < nx_; ++i)
     for (int k = 1; k <= kGhost; ++k) {
-      b[pidx(i, -k)] = periodic_ ? b[pidx(i, ny_ - k)] : b[pidx(i, k - 1)];
-      b[pidx(i, ny_ - 1 + k)] = periodic_ ? b[pidx(i, k - 1)] : b[pidx(i, ny_ - k)];
+      b[pidx(i, -k)] = periodic_ ? b[pidx(i, ny_ - k)] : s * b[pidx(i, k - 1)];
+      b[pidx(i, ny_ - 1 + k)] = periodic_ ? b[pidx(i, k - 1)] : s * b[pidx(i, ny_ - k)];
     }
 #pragma omp for schedule(static)
   for (int j = -kGhost; j < ny_ + kGhost; ++j)
     for (int k = 1; k <= kGhost; ++k) {
-      b[pidx(-k, j)] = periodic_ ? b[pidx(nx_ - k, j)] : b[pidx(k - 1, j)];
-      b[pidx(nx_ - 1 + k, j)] = periodic_ ? b[pidx(k - 1, j)] : b[pidx(nx_ - k, j)];
+      b[pidx(-k, j)] = periodic_ ? b[pidx(nx_ - k, j)] : s * b[pidx(k - 1, j)];
+      b[pidx(nx_ - 1 + k, j)] = periodic_ ? b[pidx(k - 1, j)] : s * b[pidx(nx_ - k, j)];
     }
 }
 
 void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<double> out) {
   refresh_drift(t);
+  if (dirichlet_ && !mass_set_) {  // the start state of the first step: outflow's reference
+    mass_prev_ = mass_of(u);
+    mass_set_ = true;
+  }
   const Mat2 K = has_diffusion_ ? eq_.diffusion(t) : Mat2::Zero();
   const double kxx = K(0, 0), kyy = K(1, 1), kxy = 0.5 * (K(0, 1) + K(1, 0));
   const bool cross = kxy != 0.0;
   const bool diffuse = kxx != 0.0 || kyy != 0.0 || cross;
+  // Normal diffusion handled by the operator (0 when the scheme includes it; cross terms are
+  // always the operator's centred flux, added on top of an exponentially fitted one).
+  const double dxx = combined_ ? 0.0 : kxx, dyy = combined_ ? 0.0 : kyy;
+  const bool scheme_flux = has_drift_ || combined_;
 
   double* pad = pad_.data();
   double* dxp = dxp_.data();
@@ -219,13 +261,16 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
       double* F = fx_.data() + static_cast<std::size_t>(j) * nxf;
       const double* row = pad + pidx(0, j);
       const int n = fx_end - f_begin;
-      if (has_drift_) {
+      const double* v = vx_.data() + static_cast<std::size_t>(j) * nxf;
+      if (scheme_flux) {
         const FaceLine line{row + f_begin - 2,
                             row + f_begin - 1,
                             row + f_begin,
                             row + f_begin + 1,
-                            vx_.data() + static_cast<std::size_t>(j) * nxf + f_begin,
-                            n};
+                            v + f_begin,
+                            n,
+                            kxx,
+                            dx_};
         scheme_->flux_line(line, F + f_begin);
       } else {
         std::fill(F + f_begin, F + fx_end, 0.0);
@@ -233,15 +278,21 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
       if (diffuse) {
         const double* dy_row = dyp + pidx(0, j);
         for (int f = f_begin; f < fx_end; ++f) {
-          double flux = kxx * (row[f] - row[f - 1]) / dx_;
+          double flux = dxx * (row[f] - row[f - 1]) / dx_;
           if (cross) flux += kxy * 0.5 * (dy_row[f - 1] + dy_row[f]);
           F[f] -= flux;
         }
       }
-      if (periodic_)
+      if (periodic_) {
         F[nx_] = F[0];
-      else
+      } else if (dirichlet_) {
+        // Absorbing walls: outside density 0 upwinded, normal diffusion −K (0 − p)/(h/2); the
+        // tangential derivative of p vanishes along the wall (p = 0 there), so no cross flux.
+        F[0] = std::min(v[0], 0.0) * row[0] - 2.0 * kxx * row[0] / dx_;
+        F[nx_] = std::max(v[nx_], 0.0) * row[nx_ - 1] + 2.0 * kxx * row[nx_ - 1] / dx_;
+      } else {
         F[0] = F[nx_] = 0.0;
+      }
     }
 
     // y-faces, one face row at a time: G = drift flux − (K_xy ∂x p + K_yy ∂y p) at face j − ½.
@@ -250,13 +301,15 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
       double* G = fy_.data() + static_cast<std::size_t>(j) * nx_;
       const double* lo = pad + pidx(0, j - 1);
       const double* hi = pad + pidx(0, j);
-      if (has_drift_) {
+      if (scheme_flux) {
         const FaceLine line{pad + pidx(0, j - 2),
                             lo,
                             hi,
                             pad + pidx(0, j + 1),
                             vy_.data() + static_cast<std::size_t>(j) * nx_,
-                            nx_};
+                            nx_,
+                            kyy,
+                            dy_};
         scheme_->flux_line(line, G);
       } else {
         std::fill(G, G + nx_, 0.0);
@@ -265,7 +318,7 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
         const double* dx_lo = dxp + pidx(0, j - 1);
         const double* dx_hi = dxp + pidx(0, j);
         for (int i = 0; i < nx_; ++i) {
-          double flux = kyy * (hi[i] - lo[i]) / dy_;
+          double flux = dyy * (hi[i] - lo[i]) / dy_;
           if (cross) flux += kxy * 0.5 * (dx_lo[i] + dx_hi[i]);
           G[i] -= flux;
         }
@@ -275,10 +328,15 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
     for (int i = 0; i < nx_; ++i) {
       double* G = fy_.data();
       const std::size_t top = static_cast<std::size_t>(ny_) * nx_ + i;
-      if (periodic_)
+      if (periodic_) {
         G[top] = G[i];
-      else
+      } else if (dirichlet_) {  // as the x walls above
+        const double p_lo = pad[pidx(i, 0)], p_hi = pad[pidx(i, ny_ - 1)];
+        G[i] = std::min(vy_[i], 0.0) * p_lo - 2.0 * kyy * p_lo / dy_;
+        G[top] = std::max(vy_[top], 0.0) * p_hi + 2.0 * kyy * p_hi / dy_;
+      } else {
         G[i] = G[top] = 0.0;
+      }
     }
 
     // Conservative update: each stored face flux leaves one cell and enters its neighbour.
@@ -307,9 +365,15 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
 //    (the classical dt ≤ h²/(4K) for K = I), and the cross stencil's symbol is
 //    −2 K_xy sin θx sin θy/(dx dy), adding at most |K_xy|/(dx dy) to the rate (for K_xy ≠ 0 the
 //    bound is a von Neumann L² bound, the stencil is no longer positive);
-//  - relaxation: 1/τ.
-// dt_max = 1 / (outflow_factor · max_cells(drift outflow rate) + 2K_xx/dx² + 2K_yy/dy²
-//               + |K_xy|/(dx dy) + 1/τ),
+//  - relaxation: 1/τ;
+//  - dirichlet walls: a cell next to one loses 2K/h² through it (the wall value 0 sits h/2
+//    away), so the diffusion part becomes 3K_xx/dx² + 3K_yy/dy² (drift through the wall is
+//    upwinded and counted in the outflow rate);
+//  - chang_cooper: a cell loses (K/h²) B(∓Pe) through each face, and B(−Pe) ≤ max(Pe, 0) + 1,
+//    so its loss rate is at most the drift outflow rate + 2K/h² per direction: the same bound
+//    keeps it positive at any cell Péclet number (it is sharp for Pe → 0 and Pe → ∞).
+// dt_max = 1 / (outflow_factor · max_cells(drift outflow rate) + c K_xx/dx² + c K_yy/dy²
+//               + |K_xy|/(dx dy) + 1/τ),   c = 2 (3 with dirichlet walls),
 // so u' ≥ 0 under dt ≤ dt_max for upwind and muscl with diagonal K. SSP Runge–Kutta methods
 // (ssprk3) inherit it, rk4 is stable under it. Central drift fluxes have purely imaginary
 // eigenvalues of modulus ≤ max|f|/h: stable under this dt with ssprk3 or rk4, never with euler
@@ -319,10 +383,29 @@ double FVOperator::max_stable_dt(double t) const {
   double rate = scheme_->outflow_factor() * max_outflow_ + inv_tau_;
   if (has_diffusion_) {
     const Mat2 K = eq_.diffusion(t);
-    rate += 2.0 * K(0, 0) / (dx_ * dx_) + 2.0 * K(1, 1) / (dy_ * dy_) +
+    const double c = dirichlet_ ? 3.0 : 2.0;
+    rate += c * K(0, 0) / (dx_ * dx_) + c * K(1, 1) / (dy_ * dy_) +
             std::abs(0.5 * (K(0, 1) + K(1, 0))) / (dx_ * dy_);
   }
   return rate > 0.0 ? 1.0 / rate : std::numeric_limits<double>::infinity();
+}
+
+double FVOperator::mass_of(std::span<const double> u) const {
+  double s = 0.0;
+#pragma omp parallel for reduction(+ : s) schedule(static) if (u.size() >= kParallelMinCells)
+  for (std::size_t k = 0; k < u.size(); ++k) s += u[k];
+  return s * g_.cell_area();
+}
+
+// The interior fluxes cancel pairwise, so the step's mass change is exactly (to round-off) the
+// wall fluxes of every stage weighted by the integrator's tableau: booking the mass difference
+// is the exact budget for any integrator, and mass + outflow telescopes to the initial mass.
+void FVOperator::accept_step(std::span<const double> u, double /*t*/, double /*dt*/) {
+  if (!dirichlet_) return;
+  const double m = mass_of(u);
+  if (mass_set_) outflow_ += mass_prev_ - m;
+  mass_prev_ = m;
+  mass_set_ = true;
 }
 
 }  // namespace

@@ -12,7 +12,8 @@
 
 namespace fplab {
 
-// boundary: zero_flux | periodic; scheme: a registered flux scheme name. InputError if unknown.
+// boundary: zero_flux | periodic | dirichlet; scheme: a registered flux scheme name. InputError if
+// unknown.
 std::unique_ptr<SpatialOperator> make_fv_operator(const Equation& eq, const Grid2D& g,
                                                   const std::string& boundary,
                                                   const std::string& scheme);

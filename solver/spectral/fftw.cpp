@@ -138,9 +138,11 @@ FftwPlan::~FftwPlan() {
   fftw_destroy_plan(p_);
 }
 
-FftwPlan plan_r2c_2d(int ny, int nx, double* in, fftw_complex* out, FftwPlanning planning) {
-  return make_plan(ny, nx, planning, "real-to-complex",
-                   [&](unsigned flags) { return fftw_plan_dft_r2c_2d(ny, nx, in, out, flags); });
+FftwPlan plan_r2c_2d(int ny, int nx, double* in, fftw_complex* out, FftwPlanning planning,
+                     bool destroy_input) {
+  return make_plan(ny, nx, planning, "real-to-complex", [&](unsigned flags) {
+    return fftw_plan_dft_r2c_2d(ny, nx, in, out, flags | (destroy_input ? FFTW_DESTROY_INPUT : 0));
+  });
 }
 
 FftwPlan plan_c2r_2d(int ny, int nx, fftw_complex* in, double* out, FftwPlanning planning) {

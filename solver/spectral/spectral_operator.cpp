@@ -15,6 +15,16 @@ namespace {
 
 bool aligned(std::span<const double> s) { return fftw_aligned(s.data()); }
 
+// Runs `then` over [0, size) in blocks of `block` doubles, in parallel.
+void apply_blocks(BlockUpdate then, std::size_t size, std::size_t block) {
+  if (!then) return;
+  const long blocks = static_cast<long>((size + block - 1) / block);
+#pragma omp parallel for schedule(static) if (static_cast <long>(size) > omp_min_work)
+  for (long b = 0; b < blocks; ++b)
+    then(static_cast<std::size_t>(b) * block,
+         std::min(size, static_cast<std::size_t>(b + 1) * block));
+}
+
 // Relaxation rate 1/τ, or 0 without relaxation.
 double relaxation_rate(const Equation& eq) {
   if (!eq.has_relaxation()) return 0.0;
@@ -196,9 +206,9 @@ void FourierOperator::drift_products(const double* p, double t) {
   }
 }
 
-void FourierOperator::drift_divergence(double* out) {
-  tr_.execute_r2c(work_fx_.data(), out);
-  tr_.execute_r2c(work_fy_.data(), work_c_.data());
+void FourierOperator::drift_divergence(double* out, BlockUpdate then) {
+  tr_.execute_r2c_scratch(work_fx_.data(), out);  // the products are scratch: may be destroyed
+  tr_.execute_r2c_scratch(work_fy_.data(), work_c_.data());
   // The r2c outputs are unnormalised: fold 1/(nx·ny) into the wave numbers.
   const double s = 1.0 / static_cast<double>(tr_.real_size());
   const int nk = tr_.nkx(), ny = tr_.ny();
@@ -223,7 +233,16 @@ void FourierOperator::drift_divergence(double* out) {
     }
     if (src)
       for (int i = 0; i < 2 * nk; ++i) out[row + i] += src[row + i];
+    if (then) then(row, row + 2 * static_cast<std::size_t>(nk));  // the row is still in cache
   }
+}
+
+void FourierOperator::nonlinear_fixed(std::span<double> out, BlockUpdate then) {
+  if (kind_ == NonlinearKind::constant)
+    std::copy(source_.begin(), source_.end(), out.begin());
+  else
+    std::fill(out.begin(), out.end(), 0.0);
+  apply_blocks(then, out.size(), 2 * static_cast<std::size_t>(tr_.nkx()));
 }
 
 void FourierOperator::to_coefficients(std::span<const double> u, std::span<double> out) {
@@ -252,9 +271,10 @@ void FourierOperator::from_coefficients(std::span<double> v, std::span<double> o
   tr_.backward(v, out);
 }
 
-void FourierOperator::nonlinear_coefficients(std::span<double> v, double t, std::span<double> out) {
+void FourierOperator::nonlinear_coefficients(std::span<double> v, double t, std::span<double> out,
+                                             BlockUpdate then) {
   if (kind_ != NonlinearKind::general) {
-    nonlinear_from_values({}, t, out);
+    nonlinear_fixed(out, then);
     return;
   }
   // p = F⁻¹v straight into work_fx (the products are then formed in place).
@@ -266,29 +286,27 @@ void FourierOperator::nonlinear_coefficients(std::span<double> v, double t, std:
   }
   drift_products(work_fx_.data(), t);
   if (aligned(out)) {
-    drift_divergence(out.data());
+    drift_divergence(out.data(), then);
   } else {
-    drift_divergence(work_out_.data());
+    drift_divergence(work_out_.data(), {});
     std::copy(work_out_.begin(), work_out_.end(), out.begin());
+    apply_blocks(then, out.size(), 2 * static_cast<std::size_t>(tr_.nkx()));
   }
 }
 
 void FourierOperator::nonlinear_from_values(std::span<const double> u, double t,
-                                            std::span<double> out) {
-  if (kind_ == NonlinearKind::none) {
-    std::fill(out.begin(), out.end(), 0.0);
-    return;
-  }
-  if (kind_ == NonlinearKind::constant) {
-    std::copy(source_.begin(), source_.end(), out.begin());
+                                            std::span<double> out, BlockUpdate then) {
+  if (kind_ != NonlinearKind::general) {
+    nonlinear_fixed(out, then);
     return;
   }
   drift_products(u.data(), t);
   if (aligned(out)) {
-    drift_divergence(out.data());
+    drift_divergence(out.data(), then);
   } else {
-    drift_divergence(work_out_.data());
+    drift_divergence(work_out_.data(), {});
     std::copy(work_out_.begin(), work_out_.end(), out.begin());
+    apply_blocks(then, out.size(), 2 * static_cast<std::size_t>(tr_.nkx()));
   }
 }
 
@@ -385,16 +403,17 @@ void CosineOperator::from_coefficients(std::span<double> v, std::span<double> ou
 }
 
 void CosineOperator::nonlinear_coefficients(std::span<double> /*v*/, double t,
-                                            std::span<double> out) {
-  nonlinear_from_values({}, t, out);
+                                            std::span<double> out, BlockUpdate then) {
+  nonlinear_from_values({}, t, out, then);
 }
 
 void CosineOperator::nonlinear_from_values(std::span<const double> /*u*/, double /*t*/,
-                                           std::span<double> out) {
+                                           std::span<double> out, BlockUpdate then) {
   if (kind_ == NonlinearKind::constant)
     std::copy(source_.begin(), source_.end(), out.begin());
   else
     std::fill(out.begin(), out.end(), 0.0);
+  apply_blocks(then, out.size(), static_cast<std::size_t>(tr_.nx()));
 }
 
 void CosineOperator::explicit_rhs(std::span<const double> u, double t, std::span<double> out) {

@@ -40,8 +40,12 @@ class FourierOperator final : public DiagonalSplitOperator {
   NonlinearKind nonlinear_kind() const override { return kind_; }
   void to_coefficients(std::span<const double> u, std::span<double> out) override;
   void from_coefficients(std::span<double> v, std::span<double> out) override;
-  void nonlinear_coefficients(std::span<double> v, double t, std::span<double> out) override;
-  void nonlinear_from_values(std::span<const double> u, double t, std::span<double> out) override;
+  using DiagonalSplitOperator::nonlinear_coefficients;
+  using DiagonalSplitOperator::nonlinear_from_values;
+  void nonlinear_coefficients(std::span<double> v, double t, std::span<double> out,
+                              BlockUpdate then) override;
+  void nonlinear_from_values(std::span<const double> u, double t, std::span<double> out,
+                             BlockUpdate then) override;
   void set_linear_exact(bool exact) override { linear_exact_ = exact; }
 
   FourierTransform2D& transform() { return tr_; }
@@ -50,8 +54,11 @@ class FourierOperator final : public DiagonalSplitOperator {
   void refresh_drift(double t) const;
   // work_fx = f_x p, work_fy = f_y p (p may alias work_fx).
   void drift_products(const double* p, double t);
-  // out = −i k·F[(work_fx, work_fy)] (dealiased) + source; out must be fftw-aligned.
-  void drift_divergence(double* out);
+  // out = −i k·F[(work_fx, work_fy)] (dealiased) + source, then `then` on each finished row;
+  // out must be fftw-aligned.
+  void drift_divergence(double* out, BlockUpdate then);
+  // out = N when N does not depend on the state (0 or the source), then `then` on row blocks.
+  void nonlinear_fixed(std::span<double> out, BlockUpdate then);
   void linear_at(double t, Mat2& K, double& relax) const;
 
   const Equation& eq_;
@@ -95,8 +102,12 @@ class CosineOperator final : public DiagonalSplitOperator {
   NonlinearKind nonlinear_kind() const override { return kind_; }
   void to_coefficients(std::span<const double> u, std::span<double> out) override;
   void from_coefficients(std::span<double> v, std::span<double> out) override;
-  void nonlinear_coefficients(std::span<double> v, double t, std::span<double> out) override;
-  void nonlinear_from_values(std::span<const double> u, double t, std::span<double> out) override;
+  using DiagonalSplitOperator::nonlinear_coefficients;
+  using DiagonalSplitOperator::nonlinear_from_values;
+  void nonlinear_coefficients(std::span<double> v, double t, std::span<double> out,
+                              BlockUpdate then) override;
+  void nonlinear_from_values(std::span<const double> u, double t, std::span<double> out,
+                             BlockUpdate then) override;
   void set_linear_exact(bool exact) override { linear_exact_ = exact; }
 
   CosineTransform2D& transform() { return tr_; }

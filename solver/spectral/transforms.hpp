@@ -3,6 +3,7 @@
 // ch. 3; Boyd, Chebyshev and Fourier Spectral Methods, 2nd ed., ch. 9 for the cosine basis).
 // Plans are made once (RAII) and reused; nothing here allocates after construction.
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <span>
 
@@ -45,19 +46,33 @@ class FourierTransform2D {
 
   // Unnormalised transforms on fftw_malloc-aligned arrays (the hot path: no copies).
   void execute_r2c(const double* in, double* out) const;
-  void execute_c2r(double* in, double* out) const;
+  void execute_c2r(double* in, double* out) const;  // destroys in
+  // r2c that may overwrite `in` (scratch data): faster, FFTW skips a copy of the input.
+  void execute_r2c_scratch(double* in, double* out) const;
 
   // Spectral derivatives of point values (u any alignment): out = ∂x u, ∂y u.
   void derivative_x(std::span<const double> u, std::span<double> out);
   void derivative_y(std::span<const double> u, std::span<double> out);
 
+  // Wall time inside FFTW (every transform this object executes) since reset_timing(), counted
+  // only while timing is on (off by default). Benchmarks use it to split a step's cost.
+  void set_timing(bool on) { timing_ = on; }
+  void reset_timing() const { timed_seconds_ = 0.0, timed_count_ = 0; }
+  double transform_seconds() const { return timed_seconds_; }
+  long transform_count() const { return timed_count_; }
+
  private:
+  using Clock = std::chrono::steady_clock;
   void derivative(std::span<const double> u, bool along_x, std::span<double> out);
+  void count_time(Clock::time_point t0) const;
 
   int nx_, ny_;
   AlignedVector kx_, ky_, kx_odd_, ky_odd_;
   AlignedVector real_work_, coef_work_;  // staging for arrays that are not SIMD-aligned
-  FftwPlan r2c_, c2r_;
+  FftwPlan r2c_, r2c_scratch_, c2r_;
+  bool timing_ = false;
+  mutable double timed_seconds_ = 0.0;
+  mutable long timed_count_ = 0;
 };
 
 // Cosine series for zero-flux (Neumann) walls: u(x_i, y_j) = Σ_{m,n} a_m a_n c_{mn}

@@ -1,7 +1,9 @@
 // etdrk4, if_rk4 and exact integrators on a DiagonalSplitOperator (see exponential.hpp).
-// Each step: v = T u; stages in coefficient space; u = T⁻¹ v_new. The weights depend on h and are
-// cached for the two most recent step sizes (the regular dt and the step that lands on an output
-// time), in storage sized once in init(): steps never allocate.
+// Each step: v = T u; stages in coefficient space; u = T⁻¹ v_new. Each stage update is handed to
+// the N evaluation before it (BlockUpdate) and runs on every block of N as soon as it is finished,
+// while it is still in cache: a step streams little besides its transforms. The weights depend on
+// h and are cached for the two most recent step sizes (the regular dt and the step that lands on
+// an output time), in storage sized once in init(): steps never allocate.
 #include "solver/time/exponential.hpp"
 
 #include <algorithm>
@@ -102,6 +104,23 @@ class ExponentialBase : public TimeIntegrator {
     return *op_;
   }
 
+  // f(g, k0, S) on the groups of the doubles [begin, end), serially (the caller's thread).
+  template <class F>
+  void for_range(std::size_t begin, std::size_t end, F& f) const {
+    if (stride_ == 2) {
+      for (long g = static_cast<long>(begin / 2); g < static_cast<long>(end / 2); ++g)
+        f(g, 2 * g, std::integral_constant<int, 2>{});
+    } else {
+      for (long g = static_cast<long>(begin); g < static_cast<long>(end); ++g)
+        f(g, g, std::integral_constant<int, 1>{});
+    }
+  }
+  // The stage kernel f as the BlockUpdate an operator runs on each block of N it finishes.
+  template <class F>
+  auto fused(F& f) const {
+    return [this, &f](std::size_t begin, std::size_t end) { for_range(begin, end, f); };
+  }
+
   // f(g, k0, S): g a Λ-group, k0 its first double, S doubles in it; OpenMP over groups.
   template <class F>
   void for_groups(F f) const {
@@ -146,35 +165,37 @@ class IntegratorEtdrk4 final : public ExponentialBase {
       op.from_coefficients(s_, u);
       return;
     }
-    op.nonlinear_from_values(u, t, nv_);
-    // a = e2 v + q N(v), handed to N as scratch (s), which destroys it.
-    for_groups([&](long g, long k0, auto S) {
+    // Each stage runs fused into the N evaluation before it (on each block of N as it is
+    // finished), and writes the scratch s, which the next N evaluation consumes (destroys).
+    // a = e2 v + q N(v)
+    auto stage_a = [&](long g, long k0, auto S) {
       const double e2 = A[2 * g], q = A[2 * g + 1];
       for (int r = 0; r < S; ++r) s[k0 + r] = e2 * v[k0 + r] + q * nv[k0 + r];
-    });
-    op.nonlinear_coefficients(s_, t + 0.5 * h, na_);
+    };
     // b = e2 v + q N(a)
-    for_groups([&](long g, long k0, auto S) {
+    auto stage_b = [&](long g, long k0, auto S) {
       const double e2 = A[2 * g], q = A[2 * g + 1];
       for (int r = 0; r < S; ++r) s[k0 + r] = e2 * v[k0 + r] + q * na[k0 + r];
-    });
-    op.nonlinear_coefficients(s_, t + 0.5 * h, nb_);
+    };
     // c = e2 a + q (2 N(b) − N(v)) = e2² v + q (e2 − 1) N(v) + 2q N(b): a substituted, so that
     // it need not be kept (one array less to stream).
-    for_groups([&](long g, long k0, auto S) {
+    auto stage_c = [&](long g, long k0, auto S) {
       const double e2 = A[2 * g], q = A[2 * g + 1];
       const double cv = e2 * e2, cn = q * (e2 - 1.0), cb = 2.0 * q;
       for (int r = 0; r < S; ++r) s[k0 + r] = cv * v[k0 + r] + cn * nv[k0 + r] + cb * nb[k0 + r];
-    });
-    op.nonlinear_coefficients(s_, t + h, nc_);
+    };
     // v_new = e v + f1 N(v) + 2 f2 (N(a) + N(b)) + f3 N(c)
-    for_groups([&](long g, long k0, auto S) {
+    auto stage_new = [&](long g, long k0, auto S) {
       const double e = B[4 * g], f1 = B[4 * g + 1], f2 = B[4 * g + 2], f3 = B[4 * g + 3];
       for (int r = 0; r < S; ++r) {
         const long k = k0 + r;
         s[k] = e * v[k] + f1 * nv[k] + 2.0 * f2 * (na[k] + nb[k]) + f3 * nc[k];
       }
-    });
+    };
+    op.nonlinear_from_values(u, t, nv_, fused(stage_a));
+    op.nonlinear_coefficients(s_, t + 0.5 * h, na_, fused(stage_b));
+    op.nonlinear_coefficients(s_, t + 0.5 * h, nb_, fused(stage_c));
+    op.nonlinear_coefficients(s_, t + h, nc_, fused(stage_new));
     op.from_coefficients(s_, u);
   }
 
@@ -225,26 +246,27 @@ class IntegratorIfRk4 final : public ExponentialBase {
       op.from_coefficients(s_, u);
       return;
     }
-    op.nonlinear_from_values(u, t, k1_);
-    for_groups([&](long g, long k0, auto S) {  // a = e2 (v + h/2 k1)
+    // Stages fused into the N evaluations before them, as in etdrk4.
+    auto stage_a = [&](long g, long k0, auto S) {  // a = e2 (v + h/2 k1)
       for (int r = 0; r < S; ++r) s[k0 + r] = A[2 * g] * (v[k0 + r] + h2 * k1[k0 + r]);
-    });
-    op.nonlinear_coefficients(s_, t + h2, k2_);
-    for_groups([&](long g, long k0, auto S) {  // b = e2 v + h/2 k2
+    };
+    auto stage_b = [&](long g, long k0, auto S) {  // b = e2 v + h/2 k2
       for (int r = 0; r < S; ++r) s[k0 + r] = A[2 * g] * v[k0 + r] + h2 * k2[k0 + r];
-    });
-    op.nonlinear_coefficients(s_, t + h2, k3_);
-    for_groups([&](long g, long k0, auto S) {  // c = e v + h e2 k3
+    };
+    auto stage_c = [&](long g, long k0, auto S) {  // c = e v + h e2 k3
       for (int r = 0; r < S; ++r) s[k0 + r] = A[2 * g + 1] * v[k0 + r] + h * A[2 * g] * k3[k0 + r];
-    });
-    op.nonlinear_coefficients(s_, t + h, k4_);
-    for_groups([&](long g, long k0, auto S) {  // e v + h/6 (e k1 + 2 e2 (k2 + k3) + k4)
+    };
+    auto stage_new = [&](long g, long k0, auto S) {  // e v + h/6 (e k1 + 2 e2 (k2 + k3) + k4)
       const double e2 = A[2 * g], e = A[2 * g + 1];
       for (int r = 0; r < S; ++r) {
         const long k = k0 + r;
         s[k] = e * v[k] + h6 * (e * k1[k] + 2.0 * e2 * (k2[k] + k3[k]) + k4[k]);
       }
-    });
+    };
+    op.nonlinear_from_values(u, t, k1_, fused(stage_a));
+    op.nonlinear_coefficients(s_, t + h2, k2_, fused(stage_b));
+    op.nonlinear_coefficients(s_, t + h2, k3_, fused(stage_c));
+    op.nonlinear_coefficients(s_, t + h, k4_, fused(stage_new));
     op.from_coefficients(s_, u);
   }
 
