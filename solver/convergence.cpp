@@ -9,6 +9,7 @@
 #include "solver/equations/equation.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
+#include "solver/time/integrator.hpp"
 
 namespace fplab {
 namespace {
@@ -17,7 +18,8 @@ double stable_dt(const CaseSpec& c) {
   const Grid2D g{c.nx, c.ny, c.x0, c.x1, c.y0, c.y1};
   const auto eq = make_equation(c);
   const auto op = make_operator(c, *eq, g);
-  return c.solver.cfl * op->max_stable_dt(0.0);
+  const auto integrator = make_integrator(c.solver.integrator);
+  return c.solver.cfl * stable_step(*integrator, *op, 0.0);
 }
 
 double value_of(const DiagnosticRow& row, const std::string& name) {

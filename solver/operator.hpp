@@ -3,11 +3,21 @@
 // The right-hand side is split F = F_nonstiff + F_stiff (drift | diffusion, relaxation) so that
 // implicit and IMEX integrators need no change of interface; explicit ones use the sum.
 #pragma once
+#include <Eigen/SparseCore>
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <string>
 
 namespace fplab {
+
+// Column-major: what Eigen::SparseLU factorises.
+using SparseMatrix = Eigen::SparseMatrix<double>;
+
+// The part of F that implicit integrators treat implicitly, as an affine map A(t) u + b(t):
+//  - whole: all of F (backward_euler, crank_nicolson, bdf2), so F must be affine in u;
+//  - stiff: diffusion and relaxation only (IMEX); the drift stays explicit (nonstiff_rhs).
+enum class ImplicitPart { whole, stiff };
 
 class SpatialOperator {
  public:
@@ -22,6 +32,29 @@ class SpatialOperator {
   virtual double max_stable_dt(double /*t*/) const {
     return std::numeric_limits<double>::infinity();
   }
+
+  // The driver calls this once with the initial state before the first step.
+  virtual void begin(std::span<const double> /*u0*/, double /*t0*/) {}
+
+  // --- Implicit integrators -------------------------------------------------------------------
+  // Empty when `part` can be assembled; otherwise one sentence saying why not and what to use.
+  virtual std::string assembly_unavailable(ImplicitPart /*part*/) const {
+    return "this discretisation cannot be assembled as a sparse matrix";
+  }
+  // A(t) and b(t) with part(u, t) = A u + b. The first call (A empty) sets A's sparsity pattern,
+  // with explicit zeros where an entry may become non-zero at another time; later calls with the
+  // same A only overwrite its values (no allocation), so a factorisation's symbolic analysis of
+  // the first A stays valid for every later one.
+  virtual void assemble(ImplicitPart /*part*/, double /*t*/, SparseMatrix& /*A*/,
+                        std::span<double> /*b*/) {}
+  // True when A(t) or b(t) of `part` changes with t (schedules, time-dependent drifts).
+  virtual bool assembly_depends_on_time(ImplicitPart /*part*/) const { return false; }
+  // IMEX: out = F(u, t) − (A u + b) of ImplicitPart::stiff, the explicitly treated drift.
+  virtual void nonstiff_rhs(std::span<const double> /*u*/, double /*t*/, std::span<double> out) {
+    for (double& v : out) v = 0.0;
+  }
+  // Stable explicit dt of nonstiff_rhs alone (IMEX steps are bounded by it).
+  virtual double max_stable_dt_nonstiff(double t) const { return max_stable_dt(t); }
 
   // Called by the driver after each accepted step (e.g. to accumulate boundary outflow).
   virtual void accept_step(std::span<const double> /*u*/, double /*t*/, double /*dt*/) {}

@@ -88,10 +88,16 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
   const auto equation = make_equation(spec);
   const auto op = make_operator(spec, *equation, grid);
   const auto integrator = make_integrator(spec.solver.integrator);
-  integrator->init(*op);
+  try {
+    integrator->init(*op);  // implicit ones assemble and factorise here
+  } catch (const InputError& e) {
+    if (spec.source_path.empty()) throw;
+    throw InputError(spec.source_path + ": " + e.what());  // name the case file, as the loader does
+  }
 
   std::vector<double> u(grid.size());
   initial_density(spec, grid, u);
+  op->begin(u, 0.0);
 
   std::vector<double> p_eq, exact;
   if (equation->has_equilibrium()) {
@@ -118,12 +124,14 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
       equation->drift_depends_on_time() || equation->diffusion_depends_on_time();
   auto step_dt = [&](double t) {
     if (spec.solver.dt) return *spec.solver.dt;
-    const double bound = op->max_stable_dt(t);
+    const double bound = stable_step(*integrator, *op, t);
     if (!std::isfinite(bound)) return spec.time.output_every;  // nothing constrains dt
     return spec.solver.cfl * bound;
   };
-  if (spec.solver.dt && integrator->is_explicit()) {
-    const double bound = op->max_stable_dt(0.0);
+  const bool explicit_part = integrator->is_explicit() ||
+                             integrator->needs() == TimeIntegrator::Needs::stiff_assembly;
+  if (spec.solver.dt && explicit_part) {
+    const double bound = stable_step(*integrator, *op, 0.0);
     if (*spec.solver.dt > bound)
       spdlog::warn(
           "solver.dt = {} exceeds the explicit stability bound {:.4g} of {}: expect "

@@ -31,6 +31,9 @@ class Equation {
   virtual bool has_diffusion() const { return false; }
   virtual Mat2 diffusion(double /*t*/) const { return Mat2::Zero(); }
   virtual bool diffusion_depends_on_time() const { return false; }
+  // True when K(t) may have an off-diagonal entry at some t (the stencil then reaches the
+  // diagonal neighbours). K(t) = d(t) D: D decides, even where d(t) = 0.
+  virtual bool has_cross_diffusion() const { return diffusion(0.0)(0, 1) != 0.0; }
 
   // Linear relaxation (p_eq − p)/τ towards equilibrium() (BGK).
   virtual bool has_relaxation() const { return false; }

@@ -31,6 +31,7 @@ class FokkerPlanck : public Equation {
   bool has_diffusion() const override { return !D_.isZero(0.0); }
   Mat2 diffusion(double t) const override { return schedule_.d(t) * D_; }
   bool diffusion_depends_on_time() const override { return !schedule_.d_is_constant(); }
+  bool has_cross_diffusion() const override { return D_(0, 1) != 0.0; }
 
   bool has_equilibrium() const override { return eq_kind_ != EqKind::none; }
   void equilibrium(const Grid2D& g, std::span<double> out) const override;

@@ -73,6 +73,7 @@ class FluxMuscl final : public FluxScheme {
   std::string name() const override { return "muscl"; }
   int order() const override { return 2; }
   double outflow_factor() const override { return 2.0; }
+  bool is_linear() const override { return false; }
   void flux_line(const FaceLine& f, double* out) const override {
     for (int k = 0; k < f.n; ++k) {
       // Face value from the low-side cell (its slope uses LL, L, R) and from the high-side cell

@@ -39,6 +39,10 @@ class FluxScheme {
   // the operator then skips its own normal diffusion flux K_nn ∂n p (cross terms K_xy are still
   // added by the operator) and feeds potential drifts as −ΔU/h across each face.
   virtual bool includes_diffusion() const { return false; }
+  // True when the face flux is linear in the cell values and reads only L and R (a two-point
+  // flux): implicit integrators can then assemble the operator as a sparse matrix. Limited
+  // reconstructions (muscl) are nonlinear and read LL and RR too.
+  virtual bool is_linear() const { return true; }
   // out[k] = drift flux through face k (positive towards the high side), or drift − normal
   // diffusion flux when includes_diffusion(). Must not allocate.
   virtual void flux_line(const FaceLine& line, double* out) const = 0;

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 
 #include "solver/errors.hpp"
 #include "solver/fv/boundary.hpp"
@@ -26,6 +27,10 @@ constexpr int kGhost = 2;  // ghost layers: MUSCL reads two cells on each side o
 // unit test went from 1.9 s serial to 13 s on 2 threads at load 10).
 constexpr std::size_t kParallelMinCells = 16384;
 
+// Terms of the right-hand side, so that IMEX can take the drift explicitly and the rest
+// implicitly, and assembly can probe exactly the part it is asked for.
+enum Term : unsigned { kDrift = 1u, kDiffusion = 2u, kRelaxation = 4u, kAll = 7u };
+
 class FVOperator final : public SpatialOperator {
  public:
   FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundary,
@@ -34,7 +39,14 @@ class FVOperator final : public SpatialOperator {
   std::size_t size() const override { return g_.size(); }
   void explicit_rhs(std::span<const double> u, double t, std::span<double> out) override;
   double max_stable_dt(double t) const override;
+  void begin(std::span<const double> u0, double t0) override;
   void accept_step(std::span<const double> u, double t, double dt) override;
+
+  std::string assembly_unavailable(ImplicitPart part) const override;
+  void assemble(ImplicitPart part, double t, SparseMatrix& A, std::span<double> b) override;
+  bool assembly_depends_on_time(ImplicitPart part) const override;
+  void nonstiff_rhs(std::span<const double> u, double t, std::span<double> out) override;
+  double max_stable_dt_nonstiff(double t) const override;
   bool has_outflow() const override { return dirichlet_; }
   double outflow() const override { return outflow_; }
 
@@ -46,6 +58,12 @@ class FVOperator final : public SpatialOperator {
   void fill_ghosts(double* b) const;  // call inside a parallel region (orphaned omp for)
   void refresh_drift(double t) const;
   double mass_of(std::span<const double> u) const;
+  // The terms `terms` (a Term mask) of the right-hand side; no side effects.
+  void rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms);
+  double stable_dt(double t, unsigned terms) const;
+  static unsigned terms_of(ImplicitPart part) {
+    return part == ImplicitPart::whole ? kAll : (kDiffusion | kRelaxation);
+  }
 
   const Equation& eq_;  // must outlive the operator (the driver owns both)
   Grid2D g_;
@@ -77,6 +95,16 @@ class FVOperator final : public SpatialOperator {
   mutable double v_time_ = std::numeric_limits<double>::quiet_NaN();
   mutable bool v_valid_ = false;
   mutable double max_outflow_ = 0.0;
+
+  // Assembly by probing (see assemble): per part, the colouring period in x and y and, for every
+  // colour and row, the index of that row's entry in A's value array (−1: no entry).
+  struct Probing {
+    int mx = 0, my = 0;
+    std::vector<std::ptrdiff_t> slot;  // colour-major: slot[c · N + row]
+    std::ptrdiff_t nnz = 0;
+  };
+  Probing probing_[2];
+  std::vector<double> probe_, probe_out_;
 };
 
 FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundary,
@@ -202,19 +230,36 @@ void FVOperator::fill_ghosts(double* b) const {
 }
 
 void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<double> out) {
+  if (dirichlet_ && !mass_set_) begin(u, t);  // a caller that skipped begin(): u starts
+  rhs(u, t, out, kAll);
+}
+
+void FVOperator::nonstiff_rhs(std::span<const double> u, double t, std::span<double> out) {
+  if (dirichlet_ && !mass_set_) begin(u, t);
+  rhs(u, t, out, kDrift);
+}
+
+void FVOperator::begin(std::span<const double> u0, double /*t0*/) {
+  if (!dirichlet_) return;
+  mass_prev_ = mass_of(u0);  // the reference of the outflow booked by accept_step
+  mass_set_ = true;
+}
+
+void FVOperator::rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms) {
   refresh_drift(t);
-  if (dirichlet_ && !mass_set_) {  // the start state of the first step: outflow's reference
-    mass_prev_ = mass_of(u);
-    mass_set_ = true;
-  }
-  const Mat2 K = has_diffusion_ ? eq_.diffusion(t) : Mat2::Zero();
+  const bool with_drift = terms & kDrift, with_diffusion = terms & kDiffusion;
+  const Mat2 K = has_diffusion_ && with_diffusion ? eq_.diffusion(t) : Mat2::Zero();
   const double kxx = K(0, 0), kyy = K(1, 1), kxy = 0.5 * (K(0, 1) + K(1, 0));
   const bool cross = kxy != 0.0;
   const bool diffuse = kxx != 0.0 || kyy != 0.0 || cross;
   // Normal diffusion handled by the operator (0 when the scheme includes it; cross terms are
   // always the operator's centred flux, added on top of an exponentially fitted one).
   const double dxx = combined_ ? 0.0 : kxx, dyy = combined_ ? 0.0 : kyy;
-  const bool scheme_flux = has_drift_ || combined_;
+  // A combined (exponentially fitted) scheme carries the drift and the normal diffusion in one
+  // flux; assembly only asks for both or neither (assembly_unavailable refuses the split).
+  const bool scheme_flux = with_drift && (has_drift_ || combined_);
+  const double kwall_x = kxx, kwall_y = kyy;  // 0 when diffusion is not asked for
+  const double wall_drift = with_drift ? 1.0 : 0.0;
 
   double* pad = pad_.data();
   double* dxp = dxp_.data();
@@ -288,8 +333,9 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
       } else if (dirichlet_) {
         // Absorbing walls: outside density 0 upwinded, normal diffusion −K (0 − p)/(h/2); the
         // tangential derivative of p vanishes along the wall (p = 0 there), so no cross flux.
-        F[0] = std::min(v[0], 0.0) * row[0] - 2.0 * kxx * row[0] / dx_;
-        F[nx_] = std::max(v[nx_], 0.0) * row[nx_ - 1] + 2.0 * kxx * row[nx_ - 1] / dx_;
+        F[0] = wall_drift * std::min(v[0], 0.0) * row[0] - 2.0 * kwall_x * row[0] / dx_;
+        F[nx_] = wall_drift * std::max(v[nx_], 0.0) * row[nx_ - 1] +
+                 2.0 * kwall_x * row[nx_ - 1] / dx_;
       } else {
         F[0] = F[nx_] = 0.0;
       }
@@ -332,15 +378,15 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
         G[top] = G[i];
       } else if (dirichlet_) {  // as the x walls above
         const double p_lo = pad[pidx(i, 0)], p_hi = pad[pidx(i, ny_ - 1)];
-        G[i] = std::min(vy_[i], 0.0) * p_lo - 2.0 * kyy * p_lo / dy_;
-        G[top] = std::max(vy_[top], 0.0) * p_hi + 2.0 * kyy * p_hi / dy_;
+        G[i] = wall_drift * std::min(vy_[i], 0.0) * p_lo - 2.0 * kwall_y * p_lo / dy_;
+        G[top] = wall_drift * std::max(vy_[top], 0.0) * p_hi + 2.0 * kwall_y * p_hi / dy_;
       } else {
         G[i] = G[top] = 0.0;
       }
     }
 
     // Conservative update: each stored face flux leaves one cell and enters its neighbour.
-    const double* peq = p_eq_.empty() ? nullptr : p_eq_.data();
+    const double* peq = p_eq_.empty() || !(terms & kRelaxation) ? nullptr : p_eq_.data();
     const double inv_tau = inv_tau_;
 #pragma omp for schedule(static)
     for (int j = 0; j < ny_; ++j) {
@@ -378,10 +424,16 @@ void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<dou
 // (ssprk3) inherit it, rk4 is stable under it. Central drift fluxes have purely imaginary
 // eigenvalues of modulus ≤ max|f|/h: stable under this dt with ssprk3 or rk4, never with euler
 // unless diffusion dominates. The driver multiplies dt_max by solver.cfl.
-double FVOperator::max_stable_dt(double t) const {
+double FVOperator::max_stable_dt(double t) const { return stable_dt(t, kAll); }
+
+// IMEX: the drift alone (diffusion and relaxation are implicit).
+double FVOperator::max_stable_dt_nonstiff(double t) const { return stable_dt(t, kDrift); }
+
+double FVOperator::stable_dt(double t, unsigned terms) const {
   refresh_drift(t);
-  double rate = scheme_->outflow_factor() * max_outflow_ + inv_tau_;
-  if (has_diffusion_) {
+  double rate = (terms & kDrift ? scheme_->outflow_factor() * max_outflow_ : 0.0) +
+                (terms & kRelaxation ? inv_tau_ : 0.0);
+  if (has_diffusion_ && (terms & kDiffusion)) {
     const Mat2 K = eq_.diffusion(t);
     const double c = dirichlet_ ? 3.0 : 2.0;
     rate += c * K(0, 0) / (dx_ * dx_) + c * K(1, 1) / (dy_ * dy_) +
@@ -406,6 +458,120 @@ void FVOperator::accept_step(std::span<const double> u, double /*t*/, double /*d
   if (mass_set_) outflow_ += mass_prev_ - m;
   mass_prev_ = m;
   mass_set_ = true;
+}
+
+std::string FVOperator::assembly_unavailable(ImplicitPart part) const {
+  if (part == ImplicitPart::whole && has_drift_ && !scheme_->is_linear())
+    return "the " + scheme_->name() +
+           " flux is nonlinear (limited), so the operator cannot be assembled for an implicit "
+           "integrator; use solver.scheme: chang_cooper, upwind or central, or the IMEX "
+           "integrator imex_ars222 (drift explicit)";
+  if (part == ImplicitPart::stiff && combined_ && has_drift_)
+    return "the " + scheme_->name() +
+           " flux fuses drift and diffusion, so IMEX cannot take one explicitly and the other "
+           "implicitly; use backward_euler, crank_nicolson or bdf2 with it, or an IMEX "
+           "integrator with solver.scheme: upwind, central or muscl";
+  return {};
+}
+
+bool FVOperator::assembly_depends_on_time(ImplicitPart part) const {
+  const bool drift = part == ImplicitPart::whole && drift_varies_;
+  return drift || eq_.diffusion_depends_on_time();
+}
+
+// Assembly by probing the right-hand side itself (Curtis, Powell & Reid 1974 column grouping):
+// the part is affine, F(u) = A u + b, and row r of A couples cell r only to cells within one
+// cell of it (two-point fluxes; cross diffusion reaches the diagonal neighbours). Cells of one
+// colour — equal (i mod mx, j mod my) with mx, my ≥ 3 chosen so that no two of them are within
+// one cell of each other, periodic wrap included — have disjoint stencils, so one evaluation of
+// F(e_colour) − b gives every column of that colour: 1 + mx·my evaluations for all of A, and A
+// is exactly the matrix explicit_rhs applies (no second discretisation to keep consistent).
+void FVOperator::assemble(ImplicitPart part, double t, SparseMatrix& A, std::span<double> b) {
+  if (const auto why = assembly_unavailable(part); !why.empty()) throw InputError(why);
+  const unsigned terms = terms_of(part);
+  const std::size_t N = g_.size();
+  if (b.size() != N) throw std::logic_error("FVOperator::assemble: b has the wrong size");
+  Probing& pr = probing_[part == ImplicitPart::whole ? 0 : 1];
+  probe_.resize(N);
+  probe_out_.resize(N);
+  const bool cross = has_diffusion_ && (terms & kDiffusion) && eq_.has_cross_diffusion();
+  // Structural reach of a row: the 5-point stencil, plus the corners when D has a cross term
+  // (D is constant and d(t) only scales it, so the pattern holds at every time).
+  auto in_stencil = [&](int di, int dj) { return di == 0 || dj == 0 || cross; };
+  auto wrap = [](int i, int n) { return (i % n + n) % n; };
+
+  const bool first = A.rows() != static_cast<Eigen::Index>(N) || pr.slot.empty();
+  if (first) {
+    // Colouring period: ≥ 3, and with periodic wrap the last partial block must also keep
+    // same-coloured cells ≥ 3 apart (n mod m = 0 or ≥ 3); m = n always works.
+    auto period = [&](int n) {
+      if (!periodic_) return std::min(3, n);
+      for (int m = 3; m < n; ++m)
+        if (n % m == 0 || n % m >= 3) return m;
+      return n;
+    };
+    pr.mx = period(nx_);
+    pr.my = period(ny_);
+    std::vector<Eigen::Triplet<double>> pattern;
+    pattern.reserve(N * (cross ? 9 : 5));
+    for (int j = 0; j < ny_; ++j)
+      for (int i = 0; i < nx_; ++i)
+        for (int dj = -1; dj <= 1; ++dj)
+          for (int di = -1; di <= 1; ++di) {
+            if (!in_stencil(di, dj)) continue;
+            int ii = i + di, jj = j + dj;
+            if (periodic_) {
+              ii = wrap(ii, nx_);
+              jj = wrap(jj, ny_);
+            } else if (ii < 0 || ii >= nx_ || jj < 0 || jj >= ny_) {
+              continue;
+            }
+            pattern.emplace_back(static_cast<int>(g_.index(i, j)),
+                                 static_cast<int>(g_.index(ii, jj)), 0.0);
+          }
+    A.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(N));
+    A.setFromTriplets(pattern.begin(), pattern.end());  // duplicates (tiny periodic grids) merge
+    A.makeCompressed();
+    const int colours = pr.mx * pr.my;
+    pr.slot.assign(static_cast<std::size_t>(colours) * N, -1);
+    pr.nnz = A.nonZeros();
+    // slot[colour][row]: the entry (row, col) with col the row's stencil cell of that colour.
+    for (Eigen::Index col = 0; col < A.outerSize(); ++col) {
+      const int ci = static_cast<int>(col % nx_), cj = static_cast<int>(col / nx_);
+      const int colour = (cj % pr.my) * pr.mx + ci % pr.mx;
+      for (auto k = A.outerIndexPtr()[col]; k < A.outerIndexPtr()[col + 1]; ++k)
+        pr.slot[static_cast<std::size_t>(colour) * N + A.innerIndexPtr()[k]] = k;
+    }
+  }
+  if (A.nonZeros() != pr.nnz)
+    throw std::logic_error("FVOperator::assemble: A is not the matrix of an earlier call");
+
+  std::fill(probe_.begin(), probe_.end(), 0.0);
+  rhs(probe_, t, b, terms);  // b = F(0)
+  double* values = A.valuePtr();
+  std::fill(values, values + A.nonZeros(), 0.0);
+  double scale = 0.0;  // for the stencil check below
+  for (int cy = 0; cy < pr.my; ++cy)
+    for (int cx = 0; cx < pr.mx; ++cx) {
+      const int colour = cy * pr.mx + cx;
+      for (int j = 0; j < ny_; ++j)
+        for (int i = 0; i < nx_; ++i)
+          probe_[g_.index(i, j)] = (i % pr.mx == cx && j % pr.my == cy) ? 1.0 : 0.0;
+      rhs(probe_, t, probe_out_, terms);
+      const std::ptrdiff_t* slot = pr.slot.data() + static_cast<std::size_t>(colour) * N;
+      double stray = 0.0;
+      for (std::size_t r = 0; r < N; ++r) {
+        const double a = probe_out_[r] - b[r];
+        scale = std::max(scale, std::abs(a));
+        if (slot[r] >= 0)
+          values[slot[r]] = a;
+        else
+          stray = std::max(stray, std::abs(a));
+      }
+      // A coupling outside the declared stencil means the colouring would mix columns.
+      if (stray > 1e-12 * std::max(scale, 1.0))
+        throw std::logic_error("FVOperator::assemble: the operator reaches beyond its stencil");
+    }
 }
 
 }  // namespace

@@ -71,6 +71,7 @@ class WeightCache {
 class ExponentialBase : public TimeIntegrator {
  public:
   bool is_explicit() const override { return true; }
+  Needs needs() const override { return Needs::diagonal_split; }
 
   void init(SpatialOperator& op) override {
     auto* d = dynamic_cast<DiagonalSplitOperator*>(&op);

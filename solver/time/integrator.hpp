@@ -12,15 +12,34 @@ namespace fplab {
 
 class TimeIntegrator {
  public:
+  // What the integrator asks of an operator beyond explicit_rhs, so that drivers and tests can
+  // pick a discretisation it works on without knowing it by name.
+  enum class Needs {
+    rhs,             // explicit Runge–Kutta: explicit_rhs only
+    assembly,        // implicit: assemble(ImplicitPart::whole)
+    stiff_assembly,  // IMEX: assemble(ImplicitPart::stiff) and nonstiff_rhs
+    diagonal_split,  // exponential: a DiagonalSplitOperator (solver.method: spectral)
+  };
+
   virtual ~TimeIntegrator() = default;
   virtual std::string name() const = 0;
   virtual int order() const = 0;           // design order of accuracy
   virtual bool is_explicit() const = 0;    // explicit steps are bounded by max_stable_dt
+  virtual Needs needs() const { return Needs::rhs; }
   // Allocate work storage for the operator (once, before the first step).
   virtual void init(SpatialOperator& op) = 0;
   // Advance u from t to t + dt in place. Must not allocate.
   virtual void step(SpatialOperator& op, double t, double dt, std::span<double> u) = 0;
 };
+
+// The step bound of `integrator` on `op` at time t with a CFL number of 1: the whole operator's
+// explicit bound, or the drift's alone for IMEX (diffusion and relaxation are implicit there).
+// Implicit integrators have none; theirs is the explicit bound too, so that solver.cfl says how
+// many times the explicit step they take.
+inline double stable_step(const TimeIntegrator& integrator, const SpatialOperator& op, double t) {
+  return integrator.needs() == TimeIntegrator::Needs::stiff_assembly ? op.max_stable_dt_nonstiff(t)
+                                                                    : op.max_stable_dt(t);
+}
 
 using IntegratorFactory = std::function<std::unique_ptr<TimeIntegrator>()>;
 

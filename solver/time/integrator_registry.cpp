@@ -8,6 +8,7 @@
 #include "solver/errors.hpp"
 #include "solver/time/explicit_rk.hpp"
 #include "solver/time/exponential.hpp"
+#include "solver/time/implicit.hpp"
 #include "solver/time/integrator.hpp"
 #include "solver/time/tableaux.hpp"
 
@@ -32,10 +33,10 @@ void register_builtins(IntegratorRegistry& r) {
   // Spectral (exponential) integrators: etdrk4, if_rk4, exact (solver/time/exponential.hpp).
   register_exponential_integrators(
       [&r](const std::string& n, IntegratorFactory f) { r.entries.emplace_back(n, std::move(f)); });
-  // Issue #3 adds backward_euler, crank_nicolson, bdf2 and an IMEX scheme here. They need more
-  // from SpatialOperator than explicit_rhs: the stiff part alone (diffusion, relaxation) as
-  // stiff_rhs(u, t, out), and a solve of (I − γ dt J_stiff) x = b (implicit_solve, e.g. an
-  // assembled Eigen sparse matrix factorised once per γ dt); is_explicit() is false for them.
+  // Implicit (backward_euler, crank_nicolson, bdf2) and IMEX (imex_ars222) integrators on an
+  // assembled operator (solver/time/implicit.hpp).
+  register_implicit_integrators(
+      [&r](const std::string& n, IntegratorFactory f) { r.entries.emplace_back(n, std::move(f)); });
 }
 
 IntegratorRegistry& registry() {
