@@ -1,0 +1,40 @@
+// The verify blocks of the shipped verified cases, run as `fplab verify` runs them: each case's
+// own refine, levels, expected order and tolerance, through the shared run_convergence.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "io/case_file.hpp"
+#include "solver/convergence.hpp"
+
+namespace {
+
+fplab::ConvergenceStudy verify_case(const std::string& file) {
+  const auto spec = fplab::load_case_file(std::string(FPLAB_SOURCE_DIR) + "/" + file);
+  REQUIRE(spec.verify.present);
+  const auto s = fplab::run_convergence(spec, spec.verify.refine, spec.verify.levels);
+  for (std::size_t k = 0; k < s.levels.size(); ++k) {
+    const auto& lv = s.levels[k];
+    MESSAGE(file << ": nx=" << lv.nx << " ny=" << lv.ny << " dt=" << lv.dt << " L1=" << lv.l1
+                 << (k ? " order_L1=" + std::to_string(s.order_l1[k - 1]) : std::string()));
+  }
+  CHECK(fplab::verify_passed(s, spec.verify.expected_order, spec.verify.tolerance));
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("cases/potential_double_well.yaml passes its verify block (Richardson)") {
+  const auto s = verify_case("cases/potential_double_well.yaml");
+  CHECK_FALSE(s.against_exact);  // no exact transient: errors against the finest level
+}
+
+TEST_CASE("cases/vp_schedule.yaml passes its verify block (exact moment flow)") {
+  const auto s = verify_case("cases/vp_schedule.yaml");
+  CHECK(s.against_exact);
+}
+
+TEST_CASE("cases/kinetic_fp.yaml passes its verify block (degenerate diffusion)") {
+  const auto s = verify_case("cases/kinetic_fp.yaml");
+  CHECK(s.against_exact);
+}
