@@ -22,7 +22,8 @@ struct ConvergenceStudy {
   std::string refine;         // space | time | both
   bool against_exact = true;  // false: errors against the finest level (which is then dropped)
   std::vector<ConvergenceLevel> levels;
-  // Observed orders between successive levels: log(e_k / e_{k+1}) / log(h_k / h_{k+1}).
+  // Observed orders between successive levels: log(e_k / e_{k+1}) / log(h_k / h_{k+1}) against
+  // the exact solution, richardson_order(...) against the finest level.
   std::vector<double> order_l1, order_l2, order_linf;
 };
 
@@ -30,8 +31,19 @@ struct ConvergenceStudy {
 //   or cfl × the stability bound of the finest grid when dt is auto (so time error is shared).
 // refine = time: the case's grid, dt = t_end / level (level = number of steps).
 // refine = both: nx = level and dt ∝ 1/level, starting from the coarsest grid's stable dt.
-// Throws InputError for unknown refine names or fewer than two levels.
+// Throws InputError for unknown refine names, fewer than two levels, or fewer than three
+// when the equation has no exact solution (the finest level is then the reference).
 ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine,
                                  const std::vector<int>& levels);
+
+// Order p of errors measured against the finest level h_f, with the model e = C (h^p − h_f^p):
+// solves (h_k^p − h_f^p) / (h_{k+1}^p − h_f^p) = e_k / e_{k+1} by bisection on p ∈ [0.05, 40]
+// (clamped to those ends; NaN unless e_k, e_{k+1} > 0 and h_k > h_{k+1} > h_f > 0).
+// With h halved each level and the finest next in line, p = log2(e_k / e_{k+1} − 1).
+double richardson_order(double e_k, double e_k1, double h_k, double h_k1, double h_f);
+
+// The acceptance test of `fplab verify` (exit 1 when false): the observed L1 order between the
+// two finest compared levels is at least expected − tolerance.
+bool verify_passed(const ConvergenceStudy& s, double expected, double tolerance);
 
 }  // namespace fplab
