@@ -1,4 +1,4 @@
-// solver.method → SpatialOperator (see discretisation.hpp).
+// solver.method → SpatialOperator and sampling (see discretisation.hpp).
 #include "solver/discretisation.hpp"
 
 #include "solver/errors.hpp"
@@ -14,6 +14,11 @@ std::unique_ptr<SpatialOperator> make_operator(const CaseSpec& spec, const Equat
   if (spec.solver.method == "spectral") return make_spectral_operator(spec, eq, g);
   throw InputError(spec.source_path + ": solver.method: '" + spec.solver.method +
                    "' is not available in this build; use finite_volume or spectral");
+}
+
+Sampling sampling_of(const CaseSpec& spec) {
+  // A pseudo-spectral solution is its trigonometric interpolant's values at the nodes.
+  return spec.solver.method == "spectral" ? Sampling::point : Sampling::cell_average;
 }
 
 }  // namespace fplab

@@ -33,10 +33,10 @@ class FokkerPlanck : public Equation {
   bool diffusion_depends_on_time() const override { return !schedule_.d_is_constant(); }
 
   bool has_equilibrium() const override { return eq_kind_ != EqKind::none; }
-  void equilibrium(const Grid2D& g, std::span<double> out) const override;
+  void equilibrium(const Grid2D& g, std::span<double> out, Sampling s) const override;
 
   bool has_exact() const override { return initial_.has_value(); }
-  void exact(const Grid2D& g, double t, std::span<double> out) const override;
+  void exact(const Grid2D& g, double t, std::span<double> out, Sampling s) const override;
 
   const Schedule& schedule() const { return schedule_; }
   // The moment flow of a linear drift (nullopt for potential and expression drifts).
