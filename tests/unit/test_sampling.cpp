@@ -63,6 +63,21 @@ TEST_CASE("sampling_of: spectral → point values, finite_volume → cell averag
   CHECK(sampling_name(Sampling::cell_average) == "cell_average");
 }
 
+TEST_CASE("scheme_of and method_label name the spectral basis, the FV flux otherwise") {
+  CaseSpec c;
+  c.solver.method = "finite_volume";
+  c.solver.scheme = "chang_cooper";
+  CHECK(scheme_of(c) == "chang_cooper");
+  CHECK(method_label(c) == "finite_volume / chang_cooper");
+  c.solver.method = "spectral";
+  c.boundary = "periodic";
+  CHECK(scheme_of(c) == "fourier");
+  CHECK(method_label(c) == "spectral (Fourier)");
+  c.boundary = "zero_flux";
+  CHECK(scheme_of(c) == "cosine");
+  CHECK(method_label(c) == "spectral (cosine)");
+}
+
 TEST_CASE("the initial state of a spectral run is point values, of an FV run cell averages") {
   const std::vector<std::string> small{"grid.nx=32", "grid.ny=32", "time.t_end=0.05",
                                        "time.output_every=0.05"};
