@@ -21,8 +21,7 @@ Sampling sampling_of(const CaseSpec& spec) {
   return spec.solver.method == "spectral" ? Sampling::point : Sampling::cell_average;
 }
 
-std::string scheme_of(std::string_view method, std::string_view scheme,
-                      std::string_view boundary) {
+std::string scheme_of(std::string_view method, std::string_view scheme, std::string_view boundary) {
   // solver.scheme is an FV flux; spectral runs carry its default, which they never use.
   if (method != "spectral") return std::string(scheme);
   if (boundary == "periodic") return "fourier";

@@ -21,8 +21,8 @@ struct RunInfo {
   Grid2D grid;
   std::string command_line;
   std::string output_dir;
-  std::vector<std::string> diagnostic_names;  // the columns every snapshot carries, in order
-  bool has_exact = false;                     // snapshots carry the exact solution
+  std::vector<std::string> diagnostic_names;   // the columns every snapshot carries, in order
+  bool has_exact = false;                      // snapshots carry the exact solution
   Sampling sampling = Sampling::cell_average;  // what density/exact values are (SPEC §2)
 };
 

@@ -178,7 +178,7 @@ TEST_CASE("ou_spectral: etdrk4 and if_rk4 converge in time with order 4 ± 0.2")
 }
 
 TEST_CASE(
-    "ou_spectral vs finite volume: agreement within the FV error; spectral N = 64 beats FV N = "
+    "ou_spectral vs finite volume: agreement within the FV error, spectral N = 64 beats FV N = "
     "256") {
   const auto spec = load("cases/ou_spectral.yaml", {"solver.fftw_planning=estimate"});
   const double T = spec.time.t_end;
@@ -259,7 +259,8 @@ fplab::ConvergenceStudy verify_block(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("heat_spectral verify block: spectral orders through the driver, every one above expected") {
+TEST_CASE(
+    "heat_spectral verify block: spectral orders through the driver, every one above expected") {
   const auto c = load("cases/heat_spectral.yaml");
   const auto study = verify_block("cases/heat_spectral.yaml");
   REQUIRE(study.against_exact);
@@ -284,19 +285,21 @@ TEST_CASE("ou_spectral verify block: L1 at N = 64 below 1e-8, every order above 
 }
 
 TEST_CASE("Richardson for spectral runs: injection at shared centres (odd ratios) converges fast") {
-  // No exact solution: the finest level (N = 216) stands in, compared at the coarse centres.
+  // No exact solution: the finest level (N = 144) stands in, compared at the coarse centres.
   const auto c = load("cases/ou_spectral.yaml", {"exact=none", "solver.fftw_planning=estimate"});
-  const auto study = fplab::run_convergence(c, "space", {24, 72, 216});
+  const auto study = fplab::run_convergence(c, "space", {16, 48, 144});
   REQUIRE_FALSE(study.against_exact);
   REQUIRE(study.levels.size() == 2);
-  MESSAGE("Richardson L1: N=24 " << study.levels[0].l1 << ", N=72 " << study.levels[1].l1
+  MESSAGE("Richardson L1: N=16 " << study.levels[0].l1 << ", N=48 " << study.levels[1].l1
                                  << ", order " << study.order_l1[0]);
-  CHECK(study.levels[1].l1 < 1e-9);
-  CHECK(study.order_l1[0] > 8.0);
-  // Against the exact solution the same coarse levels err alike: the reference is that good.
+  CHECK(study.levels[1].l1 < 1e-4);
+  CHECK(study.order_l1[0] > 6.0);
+  // Against the exact solution the coarse level errs alike: the reference is that good (dt
+  // differs, by the finest level's bound, but the time error is far below N = 16's).
   const auto exact = load("cases/ou_spectral.yaml", {"solver.fftw_planning=estimate"});
-  const auto vs_exact = fplab::run_convergence(exact, "space", {24, 72, 216});
+  const auto vs_exact = fplab::run_convergence(exact, "space", {16, 48});
   CHECK(study.levels[0].l1 == doctest::Approx(vs_exact.levels[0].l1).epsilon(1e-3));
+  CHECK(study.levels[1].l1 == doctest::Approx(vs_exact.levels[1].l1).epsilon(1e-2));
 }
 
 TEST_CASE("Richardson for spectral runs: even refinement ratios are an InputError before any run") {
@@ -306,8 +309,7 @@ TEST_CASE("Richardson for spectral runs: even refinement ratios are an InputErro
   CHECK_THROWS_WITH_AS(fplab::run_convergence(c, "space", {16, 48, 96}),
                        doctest::Contains("verify.levels"), fplab::InputError);
   // With an exact solution, or by time refinement (same grid), any levels do.
-  CHECK_NOTHROW(fplab::run_convergence(load("cases/heat_spectral.yaml",
-                                            {"solver.fftw_planning=estimate"}),
-                                       "space", {16, 32}));
+  CHECK_NOTHROW(fplab::run_convergence(
+      load("cases/heat_spectral.yaml", {"solver.fftw_planning=estimate"}), "space", {16, 32}));
   CHECK_NOTHROW(fplab::run_convergence(c, "time", {2, 4, 8}));
 }

@@ -180,8 +180,8 @@ TEST_CASE("mixture_from_spec normalises weights and rejects a covariance that is
   CaseSpec c = ou_case();
   c.initial.type = "moons";
   std::vector<double> out(grid_of(c).size());
-  CHECK_THROWS_WITH_AS(initial_density(c, grid_of(c), out, Sampling::cell_average), doctest::Contains("initial.type"),
-                       InputError);
+  CHECK_THROWS_WITH_AS(initial_density(c, grid_of(c), out, Sampling::cell_average),
+                       doctest::Contains("initial.type"), InputError);
 }
 
 TEST_CASE("schedules: a, d and their integrals at a few times against hand computation") {

@@ -621,7 +621,8 @@ TEST_CASE("spectral runs: summary.json names the basis as scheme, result.h5 says
   Series ser;
   ser.spec.solver.method = "spectral";
   ser.spec.solver.scheme = "muscl";  // the unused FV default a spectral case carries
-  for (const auto& [boundary, basis] : {std::pair{"periodic", "fourier"}, {"zero_flux", "cosine"}}) {
+  for (const auto& [boundary, basis] :
+       {std::pair{"periodic", "fourier"}, {"zero_flux", "cosine"}}) {
     CAPTURE(boundary);
     ser.spec.boundary = boundary;
     auto info = ser.info(s.dir);
