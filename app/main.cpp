@@ -26,6 +26,7 @@
 #include "io/result_file.hpp"
 #include "io/writers.hpp"
 #include "solver/convergence.hpp"
+#include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
 #include "viz/render.hpp"
@@ -43,8 +44,8 @@ std::string join_command_line(int argc, char** argv) {
 
 // The one-screen summary printed after a run.
 void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r) {
-  fmt::print("fplab run: {}  ({} / {} / {} / {})\n", spec.name, spec.equation.type,
-             spec.solver.method, spec.solver.scheme, spec.solver.integrator);
+  fmt::print("fplab run: {}  ({} / {} / {})\n", spec.name, spec.equation.type,
+             fplab::method_label(spec), spec.solver.integrator);
   fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny, spec.x0,
              spec.x1, spec.y0, spec.y1, spec.boundary);
   fmt::print("  time      t_end = {}, {} steps, last dt = {:.4g}\n", spec.time.t_end, r.steps,
@@ -114,9 +115,8 @@ int cmd_verify(const std::string& case_path, const std::string& out_dir,
   const double observed = study.order_l1.back();  // run_convergence leaves at least one order
   const bool passed =
       fplab::verify_passed(study, spec.verify.expected_order, spec.verify.tolerance);
-  fmt::print("fplab verify: {}  ({} / {} / {} / {})\n{}", spec.name, spec.equation.type,
-             spec.solver.method, spec.solver.scheme, spec.solver.integrator,
-             fplab::convergence_table(study));
+  fmt::print("fplab verify: {}  ({} / {} / {})\n{}", spec.name, spec.equation.type,
+             fplab::method_label(spec), spec.solver.integrator, fplab::convergence_table(study));
   fmt::print("observed L1 order {:.3f}, expected {} - {}: {}\n", observed,
              spec.verify.expected_order, spec.verify.tolerance, passed ? "PASSED" : "FAILED");
   fplab::write_convergence(spec, study, spec.verify.expected_order, spec.verify.tolerance, passed,

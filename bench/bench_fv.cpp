@@ -35,7 +35,7 @@ void stage(benchmark::State& state, const std::string& scheme) {
   const auto eq = fplab::make_equation(c);
   const auto op = fplab::make_fv_operator(*eq, g, c.boundary, c.solver.scheme);
   std::vector<double> u(g.size()), out(g.size());
-  fplab::initial_density(c, g, u);
+  fplab::initial_density(c, g, u, fplab::Sampling::cell_average);
   for (auto _ : state) {
     op->explicit_rhs(u, 0.0, out);
     benchmark::DoNotOptimize(out.data());

@@ -43,7 +43,7 @@ std::unique_ptr<Setup> ou_setup(int n, const std::string& scheme) {
   s->eq = fplab::make_equation(s->c);
   s->op = fplab::make_operator(s->c, *s->eq, s->g);
   s->u.resize(s->g.size());
-  fplab::initial_density(s->c, s->g, s->u);
+  fplab::initial_density(s->c, s->g, s->u, fplab::Sampling::cell_average);
   s->op->begin(s->u, 0.0);
   return s;
 }

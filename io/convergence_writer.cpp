@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/writers.hpp"
+#include "solver/discretisation.hpp"
 
 namespace fplab {
 namespace {
@@ -41,7 +42,7 @@ void write_convergence(const CaseSpec& spec, const ConvergenceStudy& s, double e
   j["case"] = spec.name;
   j["equation"] = spec.equation.type;
   j["method"] = spec.solver.method;
-  j["scheme"] = spec.solver.scheme;
+  j["scheme"] = scheme_of(spec);
   j["integrator"] = spec.solver.integrator;
   j["refine"] = s.refine;
   j["against_exact"] = s.against_exact;

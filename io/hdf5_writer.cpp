@@ -185,6 +185,7 @@ void Hdf5Writer::begin(const RunInfo& info) {
   attr_write_string(f, "created", iso8601_utc_now(), h5_path_);
   attr_write_string(f, "command_line", info.command_line, h5_path_);
   attr_write_string(f, "case_yaml", info.spec ? info.spec->resolved_yaml : std::string(), h5_path_);
+  attr_write_string(f, "sampling", std::string(sampling_name(info.sampling)), h5_path_);
   attr_write_string(f, "status", "running", h5_path_);
 
   {

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "io/hdf5_writer.hpp"
+#include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
 
 namespace fplab {
@@ -238,7 +239,8 @@ std::string describe_result(const ResultFile& r) {
   std::string s;
   auto out = std::back_inserter(s);
   fmt::format_to(out, "result      {}\n", r.path);
-  fmt::format_to(out, "case        {}  ({}; {} / {} / {})\n", name, equation, method, scheme,
+  fmt::format_to(out, "case        {}  ({}; {} / {})\n", name, equation,
+                 method == "?" ? method + " / " + scheme : method_label(method, scheme, boundary),
                  integrator);
   fmt::format_to(out,
                  "grid        {} x {} cells on [{:g}, {:g}] x [{:g}, {:g}], dx = {:.6g}, "

@@ -6,6 +6,7 @@
 
 #include "fplab/version.hpp"
 #include "io/writers.hpp"
+#include "solver/discretisation.hpp"
 
 namespace fplab {
 
@@ -21,7 +22,7 @@ void SummaryWriter::begin(const RunInfo& info) {
     name_ = info.spec->name;
     equation_ = info.spec->equation.type;
     method_ = info.spec->solver.method;
-    scheme_ = info.spec->solver.scheme;
+    scheme_ = scheme_of(*info.spec);  // fourier | cosine for spectral runs
     integrator_ = info.spec->solver.integrator;
     boundary_ = info.spec->boundary;
   }

@@ -38,6 +38,26 @@ double value_of(const DiagnosticRow& row, const std::string& name) {
   return std::nan("");
 }
 
+// Point values of a fine field at the coarse cell centres: with an odd ratio r the centre of
+// coarse cell i is that of fine cell r·i + (r−1)/2 (x₀ + (i+½)rh = x₀ + (ri + (r−1)/2 + ½)h).
+void check_injectable(int nxf, int nyf, int nxc, int nyc) {
+  if (nxf % nxc || nyf % nyc || (nxf / nxc) % 2 == 0 || (nyf / nyc) % 2 == 0)
+    throw InputError(
+        "verify.levels: spectral runs without an exact solution need levels in odd ratios (e.g. "
+        "16, 48, 144) so that coarse cell centres are fine cell centres");
+}
+
+std::vector<double> inject_to(const std::vector<double>& fine, int nxf, int nyf, int nxc, int nyc) {
+  check_injectable(nxf, nyf, nxc, nyc);
+  const int rx = nxf / nxc, ry = nyf / nyc;
+  std::vector<double> out(static_cast<std::size_t>(nxc) * nyc);
+  for (int j = 0; j < nyc; ++j)
+    for (int i = 0; i < nxc; ++i)
+      out[static_cast<std::size_t>(j) * nxc + i] =
+          fine[static_cast<std::size_t>(ry * j + ry / 2) * nxf + rx * i + rx / 2];
+  return out;
+}
+
 // Cell averages of a fine field on a coarse grid whose cells are r×r fine cells.
 std::vector<double> restrict_to(const std::vector<double>& fine, int nxf, int nyf, int nxc,
                                 int nyc) {
@@ -123,6 +143,15 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
   if (refine == "both")
     dt_coarse = base.solver.dt ? *base.solver.dt : stable_dt(level_case(levels.front()));
 
+  // Point values are compared by injection: refuse even ratios before spending the runs.
+  if (sampling_of(base) == Sampling::point && !make_equation(base)->has_exact()) {
+    const CaseSpec f = level_case(levels.back());
+    for (int level : levels) {
+      const CaseSpec c = level_case(level);
+      check_injectable(f.nx, f.ny, c.nx, c.ny);
+    }
+  }
+
   ConvergenceStudy study;
   study.refine = refine;
   std::vector<std::vector<double>> finals;
@@ -156,7 +185,10 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
     const auto& fine = study.levels.back();
     for (std::size_t k = 0; k + 1 < study.levels.size(); ++k) {
       auto& lv = study.levels[k];
-      const auto ref = restrict_to(finals.back(), fine.nx, fine.ny, lv.nx, lv.ny);
+      // Compare like with like: cell averages are restricted, point values injected.
+      const auto ref = sampling_of(base) == Sampling::point
+                           ? inject_to(finals.back(), fine.nx, fine.ny, lv.nx, lv.ny)
+                           : restrict_to(finals.back(), fine.nx, fine.ny, lv.nx, lv.ny);
       const double area = (base.x1 - base.x0) * (base.y1 - base.y0) / (double(lv.nx) * lv.ny);
       double l1 = 0, l2 = 0, linf = 0;
       for (std::size_t q = 0; q < ref.size(); ++q) {

@@ -1,5 +1,5 @@
 // Gaussian mixtures in closed form (pdf, score, cell averages by composite tensor Gauss–Legendre
-// quadrature) and the initial density of a case on the grid (SPEC §2 `initial`).
+// quadrature, point values) and the initial density of a case on the grid (SPEC §2 `initial`).
 #include "solver/density.hpp"
 
 #include <fmt/format.h>
@@ -57,6 +57,10 @@ void check_size(const Grid2D& g, std::span<double> out) {
 }
 
 }  // namespace
+
+std::string_view sampling_name(Sampling s) {
+  return s == Sampling::point ? "point" : "cell_average";
+}
 
 double GaussianMixture::pdf(double x, double y) const {
   double p = 0.0;
@@ -149,6 +153,13 @@ void GaussianMixture::point_values(const Grid2D& g, std::span<double> out) const
     }
 }
 
+void GaussianMixture::sample(const Grid2D& g, Sampling s, std::span<double> out) const {
+  if (s == Sampling::point)
+    point_values(g, out);
+  else
+    cell_averages(g, out);
+}
+
 GaussianMixture mixture_from_spec(const DensitySpec& d) { return mixture_from_spec(d, "initial"); }
 
 GaussianMixture mixture_from_spec(const DensitySpec& d, std::string_view key) {
@@ -184,17 +195,17 @@ GaussianMixture mixture_from_spec(const DensitySpec& d, std::string_view key) {
   return g;
 }
 
-void density_cell_averages(const DensitySpec& d, const Grid2D& g, std::span<double> out,
-                           std::string_view key) {
+void density_on_grid(const DensitySpec& d, const Grid2D& g, std::span<double> out,
+                     std::string_view key, Sampling s) {
   if (!d.is_gaussian_mixture())
     throw InputError(fmt::format(
         "{}.type: '{}' is not available yet in this build (available: gaussian, mixture)", key,
         d.type));
-  mixture_from_spec(d, key).cell_averages(g, out);
+  mixture_from_spec(d, key).sample(g, s, out);
 }
 
-void initial_density(const CaseSpec& spec, const Grid2D& g, std::span<double> out) {
-  density_cell_averages(spec.initial, g, out, "initial");
+void initial_density(const CaseSpec& spec, const Grid2D& g, std::span<double> out, Sampling s) {
+  density_on_grid(spec.initial, g, out, "initial", s);
 }
 
 }  // namespace fplab

@@ -1,4 +1,4 @@
-// solver.method → SpatialOperator (see discretisation.hpp).
+// solver.method → SpatialOperator, sampling and reported scheme (see discretisation.hpp).
 #include "solver/discretisation.hpp"
 
 #include "solver/errors.hpp"
@@ -14,6 +14,36 @@ std::unique_ptr<SpatialOperator> make_operator(const CaseSpec& spec, const Equat
   if (spec.solver.method == "spectral") return make_spectral_operator(spec, eq, g);
   throw InputError(spec.source_path + ": solver.method: '" + spec.solver.method +
                    "' is not available in this build; use finite_volume or spectral");
+}
+
+Sampling sampling_of(const CaseSpec& spec) {
+  // A pseudo-spectral solution is its trigonometric interpolant's values at the nodes.
+  return spec.solver.method == "spectral" ? Sampling::point : Sampling::cell_average;
+}
+
+std::string scheme_of(std::string_view method, std::string_view scheme, std::string_view boundary) {
+  // solver.scheme is an FV flux; spectral runs carry its default, which they never use.
+  if (method != "spectral") return std::string(scheme);
+  if (boundary == "periodic") return "fourier";
+  if (boundary == "zero_flux") return "cosine";
+  return "?";
+}
+
+std::string scheme_of(const CaseSpec& spec) {
+  return scheme_of(spec.solver.method, spec.solver.scheme, spec.boundary);
+}
+
+std::string method_label(std::string_view method, std::string_view scheme,
+                         std::string_view boundary) {
+  const std::string s = scheme_of(method, scheme, boundary);
+  if (method != "spectral") return std::string(method) + " / " + s;
+  if (s == "fourier") return "spectral (Fourier)";
+  if (s == "cosine") return "spectral (cosine)";
+  return "spectral";
+}
+
+std::string method_label(const CaseSpec& spec) {
+  return method_label(spec.solver.method, spec.solver.scheme, spec.boundary);
 }
 
 }  // namespace fplab

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "solver/case_spec.hpp"
+#include "solver/density.hpp"
 #include "solver/grid.hpp"
 
 namespace fplab {
@@ -20,8 +21,9 @@ struct RunInfo {
   Grid2D grid;
   std::string command_line;
   std::string output_dir;
-  std::vector<std::string> diagnostic_names;  // the columns every snapshot carries, in order
-  bool has_exact = false;                     // snapshots carry the exact solution
+  std::vector<std::string> diagnostic_names;   // the columns every snapshot carries, in order
+  bool has_exact = false;                      // snapshots carry the exact solution
+  Sampling sampling = Sampling::cell_average;  // what density/exact values are (SPEC §2)
 };
 
 struct Snapshot {

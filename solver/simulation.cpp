@@ -95,14 +95,16 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
     throw InputError(spec.source_path + ": " + e.what());  // name the case file, as the loader does
   }
 
+  // Initial data, p_eq and the exact solution mean what the method's values mean (SPEC §2).
+  const Sampling sampling = sampling_of(spec);
   std::vector<double> u(grid.size());
-  initial_density(spec, grid, u);
+  initial_density(spec, grid, u, sampling);
   op->begin(u, 0.0);
 
   std::vector<double> p_eq, exact;
   if (equation->has_equilibrium()) {
     p_eq.resize(grid.size());
-    equation->equilibrium(grid, p_eq);
+    equation->equilibrium(grid, p_eq, sampling);
   }
   const bool has_exact = equation->has_exact();
   if (has_exact) exact.resize(grid.size());
@@ -116,6 +118,7 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
   // Absorbing walls: the mass that has left, so that mass + outflow is the initial mass.
   if (op->has_outflow()) info.diagnostic_names.emplace_back("outflow");
   info.has_exact = has_exact;
+  info.sampling = sampling;
   for (auto* s : sinks) s->begin(info);
 
   // dt: fixed from the case, or cfl × the operator's stability bound (re-evaluated each step
@@ -142,7 +145,7 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
   SimulationResult result;
   DiagnosticRow row;
   auto notify = [&](int index, double t) {
-    if (has_exact) equation->exact(grid, t, exact);
+    if (has_exact) equation->exact(grid, t, exact, sampling);
     row = compute_diagnostics(grid, u, p_eq, exact);
     if (op->has_outflow()) row.emplace_back("outflow", op->outflow());
     Snapshot snap;

@@ -1,5 +1,5 @@
 // BGK relaxation ∂t p = (p_eq − p)/τ: a linear ODE in every cell, solved exactly by
-// p(t) = p_eq + (p₀ − p_eq) e^{−t/τ} (SPEC §5); p_eq = cell averages of equation.equilibrium.
+// p(t) = p_eq + (p₀ − p_eq) e^{−t/τ} (SPEC §5); p_eq = equation.equilibrium sampled on the grid.
 #include "solver/equations/bgk.hpp"
 
 #include <fmt/format.h>
@@ -23,15 +23,16 @@ Bgk::Bgk(const EquationSpec& eq, const DensitySpec& initial, bool want_exact)
   has_exact_ = want_exact && initial.type != "from_run";
 }
 
-void Bgk::equilibrium(const Grid2D& g, std::span<double> out) const {
-  density_cell_averages(equilibrium_, g, out, "equation.equilibrium");
+void Bgk::equilibrium(const Grid2D& g, std::span<double> out, Sampling s) const {
+  density_on_grid(equilibrium_, g, out, "equation.equilibrium", s);
 }
 
-void Bgk::exact(const Grid2D& g, double t, std::span<double> out) const {
+void Bgk::exact(const Grid2D& g, double t, std::span<double> out, Sampling s) const {
   if (!has_exact_) return;
+  // The formula is linear and local, so it holds for cell averages and point values alike.
   std::vector<double> p_eq(g.size());
-  equilibrium(g, p_eq);
-  density_cell_averages(initial_, g, out, "initial");
+  equilibrium(g, p_eq, s);
+  density_on_grid(initial_, g, out, "initial", s);
   const double decay = std::exp(-t / tau_);
 #pragma omp parallel for schedule(static)
   for (std::size_t k = 0; k < p_eq.size(); ++k) out[k] = p_eq[k] + (out[k] - p_eq[k]) * decay;

@@ -13,9 +13,9 @@ class Bgk : public Equation {
   bool has_relaxation() const override { return true; }
   double relaxation_time() const override { return tau_; }
   bool has_equilibrium() const override { return true; }
-  void equilibrium(const Grid2D& g, std::span<double> out) const override;
+  void equilibrium(const Grid2D& g, std::span<double> out, Sampling s) const override;
   bool has_exact() const override { return has_exact_; }
-  void exact(const Grid2D& g, double t, std::span<double> out) const override;
+  void exact(const Grid2D& g, double t, std::span<double> out, Sampling s) const override;
 
  private:
   double tau_ = 1.0;

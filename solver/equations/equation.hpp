@@ -9,6 +9,7 @@
 #include <string>
 
 #include "solver/case_spec.hpp"
+#include "solver/density.hpp"
 #include "solver/grid.hpp"
 
 namespace fplab {
@@ -39,13 +40,14 @@ class Equation {
   virtual bool has_relaxation() const { return false; }
   virtual double relaxation_time() const { return 1.0; }
 
-  // Stationary density in closed form, as cell averages on the grid (SPEC §5).
+  // Stationary density in closed form on the grid, sampled as the method's values are (SPEC §5).
   virtual bool has_equilibrium() const { return false; }
-  virtual void equilibrium(const Grid2D& /*g*/, std::span<double> /*out*/) const {}
+  virtual void equilibrium(const Grid2D& /*g*/, std::span<double> /*out*/, Sampling /*s*/) const {}
 
-  // Exact solution p(·, t) from the case's initial data, as cell averages (SPEC §5).
+  // Exact solution p(·, t) from the case's initial data, sampled as `s` says (SPEC §5).
   virtual bool has_exact() const { return false; }
-  virtual void exact(const Grid2D& /*g*/, double /*t*/, std::span<double> /*out*/) const {}
+  virtual void exact(const Grid2D& /*g*/, double /*t*/, std::span<double> /*out*/,
+                     Sampling /*s*/) const {}
 };
 
 // Builds the equation a case names (equation.type), with its initial data for exact solutions.

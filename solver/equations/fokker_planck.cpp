@@ -107,31 +107,36 @@ double FokkerPlanck::potential(double x, double y, double t) const {
   return 0.5 * schedule_.a(t) * v.dot(C_ * v);
 }
 
-void FokkerPlanck::equilibrium(const Grid2D& g, std::span<double> out) const {
+void FokkerPlanck::equilibrium(const Grid2D& g, std::span<double> out, Sampling smp) const {
   if (eq_kind_ == EqKind::gaussian) {
-    GaussianMixture{{1.0}, {Vec2::Zero()}, {cov_eq_}}.cell_averages(g, out);
+    GaussianMixture{{1.0}, {Vec2::Zero()}, {cov_eq_}}.sample(g, smp, out);
     return;
   }
   if (eq_kind_ != EqKind::potential) return;
-  // Cell averages of e^{−(U − U₀)/kT} by 4×4 Gauss–Legendre (U₀ = min over centres guards
-  // against overflow), then normalised to mass 1 on the grid.
+  // e^{−(U − U₀)/kT}, U₀ = min over centres (guards against overflow): cell averages by 4×4
+  // Gauss–Legendre, or point values at the centres; then normalised to mass 1 on the grid.
   double U0 = std::numeric_limits<double>::infinity();
 #pragma omp parallel for reduction(min : U0) schedule(static)
   for (int j = 0; j < g.ny; ++j)
     for (int i = 0; i < g.nx; ++i) U0 = std::min(U0, expr_->eval(0, g.xc(i), g.yc(j), 0.0));
   if (!std::isfinite(U0))
     throw NumericalError("equation.drift.U is not finite anywhere on the grid");
-  // 4-point Gauss–Legendre on [0, 1].
+  // 4-point Gauss–Legendre on [0, 1]; point sampling is the 1-point rule at the centre.
   const double a = 0.5 - 0.5 * 0.8611363115940526, b = 0.5 - 0.5 * 0.3399810435848563;
   const double wa = 0.5 * 0.3478548451374538, wb = 0.5 * 0.6521451548625461;
-  const double node[4] = {a, b, 1.0 - b, 1.0 - a}, wt[4] = {wa, wb, wb, wa};
+  const double gl_node[4] = {a, b, 1.0 - b, 1.0 - a}, gl_wt[4] = {wa, wb, wb, wa};
+  const double mid_node[1] = {0.5}, mid_wt[1] = {1.0};
+  const bool point = smp == Sampling::point;
+  const int nq = point ? 1 : 4;
+  const double* node = point ? mid_node : gl_node;
+  const double* wt = point ? mid_wt : gl_wt;
   double mass = 0.0;
 #pragma omp parallel for reduction(+ : mass) schedule(static)
   for (int j = 0; j < g.ny; ++j)
     for (int i = 0; i < g.nx; ++i) {
       double s = 0.0;
-      for (int qb = 0; qb < 4; ++qb)
-        for (int qa = 0; qa < 4; ++qa) {
+      for (int qb = 0; qb < nq; ++qb)
+        for (int qa = 0; qa < nq; ++qa) {
           const double U =
               expr_->eval(0, g.x_edge(i) + node[qa] * g.dx(), g.y_edge(j) + node[qb] * g.dy(), 0.0);
           s += wt[qa] * wt[qb] * std::exp(-(U - U0) / kT_);
@@ -147,9 +152,9 @@ void FokkerPlanck::equilibrium(const Grid2D& g, std::span<double> out) const {
   for (double& v : out) v /= mass;
 }
 
-void FokkerPlanck::exact(const Grid2D& g, double t, std::span<double> out) const {
+void FokkerPlanck::exact(const Grid2D& g, double t, std::span<double> out, Sampling s) const {
   if (!initial_) return;
-  flow_->evolve(*initial_, t).cell_averages(g, out);
+  flow_->evolve(*initial_, t).sample(g, s, out);
 }
 
 }  // namespace fplab

@@ -34,10 +34,10 @@ class FokkerPlanck : public Equation {
   bool has_cross_diffusion() const override { return D_(0, 1) != 0.0; }
 
   bool has_equilibrium() const override { return eq_kind_ != EqKind::none; }
-  void equilibrium(const Grid2D& g, std::span<double> out) const override;
+  void equilibrium(const Grid2D& g, std::span<double> out, Sampling s) const override;
 
   bool has_exact() const override { return initial_.has_value(); }
-  void exact(const Grid2D& g, double t, std::span<double> out) const override;
+  void exact(const Grid2D& g, double t, std::span<double> out, Sampling s) const override;
 
   const Schedule& schedule() const { return schedule_; }
   // The moment flow of a linear drift (nullopt for potential and expression drifts).

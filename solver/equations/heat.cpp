@@ -12,11 +12,11 @@ Heat::Heat(const EquationSpec& eq, const DensitySpec& initial, bool want_exact)
   if (want_exact && initial.is_gaussian_mixture()) initial_ = mixture_from_spec(initial, "initial");
 }
 
-void Heat::exact(const Grid2D& g, double t, std::span<double> out) const {
+void Heat::exact(const Grid2D& g, double t, std::span<double> out, Sampling s) const {
   if (!initial_) return;
   GaussianMixture p = *initial_;
   for (auto& S : p.covs) S += 2.0 * t * D_;
-  p.cell_averages(g, out);
+  p.sample(g, s, out);
 }
 
 }  // namespace fplab

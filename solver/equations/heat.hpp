@@ -16,7 +16,7 @@ class Heat : public Equation {
   bool has_diffusion() const override { return !D_.isZero(0.0); }
   Mat2 diffusion(double /*t*/) const override { return D_; }
   bool has_exact() const override { return initial_.has_value(); }
-  void exact(const Grid2D& g, double t, std::span<double> out) const override;
+  void exact(const Grid2D& g, double t, std::span<double> out, Sampling s) const override;
 
  private:
   Mat2 D_;

@@ -141,7 +141,7 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
                        "' relaxes towards an equilibrium it does not define");
     inv_tau_ = 1.0 / tau;
     p_eq_.resize(g.size());
-    eq.equilibrium(g, p_eq_);
+    eq.equilibrium(g, p_eq_, Sampling::cell_average);  // FV unknowns are cell averages
   }
   pad_.assign(static_cast<std::size_t>(px_) * py_, 0.0);
   if (has_diffusion_) {

@@ -34,15 +34,14 @@ double relaxation_rate(const Equation& eq) {
   return 1.0 / tau;
 }
 
-// p_eq/τ on the grid (the BGK source), to be transformed by the caller. Equation::equilibrium
-// gives cell averages today; once it can sample point values (SPEC §2: spectral values are point
-// values), ask for those here. For BGK alone, averages are consistent with averaged data.
+// p_eq/τ at the cell centres (the BGK source), to be transformed by the caller: spectral values
+// are point values (SPEC §2), and cell averages would bias p_eq by h²∇²p_eq/24.
 std::vector<double> relaxation_source_values(const Equation& eq, const Grid2D& g) {
   if (!eq.has_equilibrium())
     throw InputError(
         "equation: a relaxation term needs an equilibrium density (equation.equilibrium)");
   std::vector<double> p_eq(g.size());
-  eq.equilibrium(g, p_eq);
+  eq.equilibrium(g, p_eq, Sampling::point);
   const double r = relaxation_rate(eq);
   for (double& x : p_eq) x *= r;
   return p_eq;

@@ -180,8 +180,8 @@ TEST_CASE("mixture_from_spec normalises weights and rejects a covariance that is
   CaseSpec c = ou_case();
   c.initial.type = "moons";
   std::vector<double> out(grid_of(c).size());
-  CHECK_THROWS_WITH_AS(initial_density(c, grid_of(c), out), doctest::Contains("initial.type"),
-                       InputError);
+  CHECK_THROWS_WITH_AS(initial_density(c, grid_of(c), out, Sampling::cell_average),
+                       doctest::Contains("initial.type"), InputError);
 }
 
 TEST_CASE("schedules: a, d and their integrals at a few times against hand computation") {
@@ -396,13 +396,13 @@ TEST_CASE("OU and kinetic Fokker–Planck equilibria are the cell averages of N(
   const Grid2D g = grid_of(c);
   std::vector<double> eq(g.size()), ref(g.size());
   GaussianMixture{{1.0}, {Vec2::Zero()}, {Mat2::Identity()}}.cell_averages(g, ref);
-  make_equation(c)->equilibrium(g, eq);
+  make_equation(c)->equilibrium(g, eq, Sampling::cell_average);
   CHECK(max_abs_diff(eq, ref) < 1e-14);
   c.equation.drift.C = mat(0, -1, 1, 1);
   c.equation.D = mat(0, 0, 0, 1);
   auto kfp = make_equation(c);
   REQUIRE(kfp->has_equilibrium());
-  kfp->equilibrium(g, eq);
+  kfp->equilibrium(g, eq, Sampling::cell_average);
   CHECK(max_abs_diff(eq, ref) < 1e-14);
   // A linear drift with an unstable C has none.
   c.equation.drift.C = mat(0, -1, 1, 0);
@@ -427,7 +427,7 @@ TEST_CASE("potential drift: f = −∇U by differences of the expression, equili
   REQUIRE(eq->has_equilibrium());
   const Grid2D g = grid_of(c);
   std::vector<double> p(g.size()), ref(g.size());
-  eq->equilibrium(g, p);
+  eq->equilibrium(g, p, Sampling::cell_average);
   GaussianMixture{{1.0}, {Vec2::Zero()}, {2 * Mat2::Identity()}}.cell_averages(g, ref);
   double mass = 0, ref_mass = 0;
   for (std::size_t k = 0; k < p.size(); ++k) mass += p[k], ref_mass += ref[k];
@@ -477,16 +477,16 @@ TEST_CASE("heat exact solution: the initial data at t = 0, the C = 0 moment flow
   CHECK_FALSE(heat->has_drift());
   CHECK_FALSE(heat->has_equilibrium());
   std::vector<double> ex(g.size()), ref(g.size());
-  heat->exact(g, 0.0, ex);
-  initial_density(c, g, ref);
+  heat->exact(g, 0.0, ex, Sampling::cell_average);
+  initial_density(c, g, ref, Sampling::cell_average);
   CHECK(max_abs_diff(ex, ref) == 0.0);
   // The same problem as a Fokker–Planck equation with C = 0 (matrix-exponential path).
   c.equation.type = "fokker_planck";
   c.equation.drift.C = Mat2::Zero();
   auto fp = make_equation(c);
   CHECK_FALSE(fp->has_drift());
-  heat->exact(g, 0.8, ex);
-  fp->exact(g, 0.8, ref);
+  heat->exact(g, 0.8, ex, Sampling::cell_average);
+  fp->exact(g, 0.8, ref, Sampling::cell_average);
   CHECK(max_abs_diff(ex, ref) < 1e-14);
   CHECK(max_abs_diff(ex, std::vector<double>(g.size(), 0.0)) > 0.1);
 }
@@ -501,18 +501,18 @@ TEST_CASE("BGK exact solution: p₀ at t = 0, relaxes to p_eq, solves dp/dt = (p
   REQUIRE(bgk->has_exact());
   CHECK(bgk->relaxation_time() == 0.5);
   std::vector<double> p(g.size()), p0(g.size()), peq(g.size());
-  initial_density(c, g, p0);
-  bgk->equilibrium(g, peq);
-  bgk->exact(g, 0.0, p);
+  initial_density(c, g, p0, Sampling::cell_average);
+  bgk->equilibrium(g, peq, Sampling::cell_average);
+  bgk->exact(g, 0.0, p, Sampling::cell_average);
   CHECK(max_abs_diff(p, p0) < 1e-15);
   CHECK(max_abs_diff(p0, peq) > 0.05);
-  bgk->exact(g, 40 * 0.5, p);
+  bgk->exact(g, 40 * 0.5, p, Sampling::cell_average);
   CHECK(max_abs_diff(p, peq) < 1e-12);
   const double t = 0.4, h = 1e-4;
   std::vector<double> pp(g.size()), pm(g.size());
-  bgk->exact(g, t, p);
-  bgk->exact(g, t + h, pp);
-  bgk->exact(g, t - h, pm);
+  bgk->exact(g, t, p, Sampling::cell_average);
+  bgk->exact(g, t + h, pp, Sampling::cell_average);
+  bgk->exact(g, t - h, pm, Sampling::cell_average);
   double res = 0;
   for (std::size_t k = 0; k < p.size(); ++k)
     res = std::max(res, std::abs((pp[k] - pm[k]) / (2 * h) - (peq[k] - p[k]) / 0.5));

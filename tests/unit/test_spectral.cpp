@@ -47,7 +47,8 @@ struct CoefficientEquation : fplab::Equation {
   bool has_relaxation() const override { return tau > 0; }
   double relaxation_time() const override { return tau; }
   bool has_equilibrium() const override { return bool(p_eq); }
-  void equilibrium(const Grid2D& g, std::span<double> out) const override {
+  // Point values whatever is asked: the spectral operator asks for those.
+  void equilibrium(const Grid2D& g, std::span<double> out, fplab::Sampling) const override {
     for (int j = 0; j < g.ny; ++j)
       for (int i = 0; i < g.nx; ++i) out[g.index(i, j)] = p_eq(g.xc(i), g.yc(j));
   }

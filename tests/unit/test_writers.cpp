@@ -298,6 +298,7 @@ TEST_CASE("result.h5 holds the SPEC layout, bit-exact values and the root attrib
     CHECK(read_string_attr(f.id, "command_line") == "fplab run writer_test.yaml --set grid.nx=12");
     CHECK(read_string_attr(f.id, "case_yaml") == ser.spec.resolved_yaml);
     CHECK(read_string_attr(f.id, "status") == "complete");
+    CHECK(read_string_attr(f.id, "sampling") == "cell_average");
     const std::string created = read_string_attr(f.id, "created");
     CHECK(std::regex_match(created, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
   }
@@ -613,6 +614,34 @@ TEST_CASE("summary.json parses and carries the required keys") {
   CHECK(j["cell_updates_per_second"].get<double>() == 20.0 * 96 / 0.25);
   CHECK(j["final"].size() == 3);
   for (const auto& [name, value] : ser.rows.back()) CHECK(j["final"][name].get<double>() == value);
+}
+
+TEST_CASE("spectral runs: summary.json names the basis as scheme, result.h5 says point sampling") {
+  Scratch s("spectral_summary");
+  Series ser;
+  ser.spec.solver.method = "spectral";
+  ser.spec.solver.scheme = "muscl";  // the unused FV default a spectral case carries
+  for (const auto& [boundary, basis] :
+       {std::pair{"periodic", "fourier"}, {"zero_flux", "cosine"}}) {
+    CAPTURE(boundary);
+    ser.spec.boundary = boundary;
+    auto info = ser.info(s.dir);
+    info.sampling = fplab::Sampling::point;
+    {
+      fplab::SummaryWriter w;
+      w.begin(info);
+      w.end(ser.summary());
+      fplab::Hdf5Writer h;
+      h.begin(info);
+      h.write(ser.snap(0));
+      h.end(ser.summary());
+    }
+    const auto j = nlohmann::json::parse(slurp(s.dir / "summary.json"));
+    CHECK(j["method"] == "spectral");
+    CHECK(j["scheme"] == basis);
+    H5 f(H5Fopen((s.dir / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    CHECK(read_string_attr(f.id, "sampling") == "point");
+  }
 }
 
 TEST_CASE("make_writers follows output.formats and always adds csv and json") {
