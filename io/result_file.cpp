@@ -252,6 +252,11 @@ std::string describe_result(const ResultFile& r) {
     fmt::format_to(out, "times       {} snapshot{}, t = {:.6g} .. {:.6g}\n", r.times.size(),
                    r.times.size() == 1 ? "" : "s", r.times.front(), r.times.back());
   fmt::format_to(out, "fields      {}\n", fmt::join(r.fields, ", "));
+  // What a value means: FV cell averages or spectral point values (absent in older files).
+  if (const std::string sampling = attr("sampling"); sampling != "?")
+    fmt::format_to(out, "sampling    {}\n",
+                   sampling == "point" ? "point values at the cell centres"
+                                       : sampling == "cell_average" ? "cell averages" : sampling);
   // "running" is written at begin() and replaced at end(): in a file nobody is writing any
   // more it marks a run that stopped early (numerical failure, killed) with its snapshots kept.
   const std::string status = attr("status");

@@ -1,6 +1,9 @@
 // Refinement studies shared by `fplab verify` and the convergence tests (see convergence.hpp).
 #include "solver/convergence.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -119,6 +122,10 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
   if (refine != "space" && refine != "time" && refine != "both")
     throw InputError("verify.refine: expected one of space, time, both, got '" + refine + "'");
   if (levels.size() < 2) throw InputError("verify.levels: at least two levels are needed");
+  for (std::size_t k = 0; k + 1 < levels.size(); ++k)
+    if (levels[k + 1] <= levels[k])
+      throw InputError(fmt::format("verify.levels: expected increasing levels, got {}",
+                                   fmt::join(levels, ", ")));
 
   auto level_case = [&](int level) {
     CaseSpec c = base;
@@ -136,21 +143,28 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
         "verify.levels: without an exact solution the errors are measured against the finest "
         "level, so at least three levels are needed, got " +
         std::to_string(levels.size()));
+  // Richardson compares every level with the finest: check that the grids nest before spending
+  // the runs (point values by injection need odd ratios, cell averages need divisibility).
+  if (!has_exact) {
+    const CaseSpec f = level_case(levels.back());
+    for (int level : levels) {
+      const CaseSpec c = level_case(level);
+      if (sampling_of(base) == Sampling::point)
+        check_injectable(f.nx, f.ny, c.nx, c.ny);
+      else if (f.nx % c.nx || f.ny % c.ny)
+        throw InputError(fmt::format(
+            "verify.levels: without an exact solution every level's grid must divide the finest "
+            "one ({}×{}), so that its cells are unions of fine cells; {}×{} does not",
+            f.nx, f.ny, c.nx, c.ny));
+    }
+  }
+
   // One dt for all space levels; dt ∝ 1/level for time and both.
   double dt_space = 0.0, dt_coarse = 0.0;
   if (refine == "space")
     dt_space = base.solver.dt ? *base.solver.dt : stable_dt(level_case(levels.back()));
   if (refine == "both")
     dt_coarse = base.solver.dt ? *base.solver.dt : stable_dt(level_case(levels.front()));
-
-  // Point values are compared by injection: refuse even ratios before spending the runs.
-  if (sampling_of(base) == Sampling::point && !make_equation(base)->has_exact()) {
-    const CaseSpec f = level_case(levels.back());
-    for (int level : levels) {
-      const CaseSpec c = level_case(level);
-      check_injectable(f.nx, f.ny, c.nx, c.ny);
-    }
-  }
 
   ConvergenceStudy study;
   study.refine = refine;

@@ -80,6 +80,15 @@ TEST_CASE("without an exact solution two levels are an InputError naming verify.
   CHECK_THROWS_AS(fplab::run_convergence(base, "sideways", {16, 32, 64}), fplab::InputError);
 }
 
+TEST_CASE("levels that are not increasing, or that do not nest under Richardson, fail first") {
+  // Both checks come before any level runs: a 1e9-cell level would otherwise be attempted.
+  const auto base = load("cases/ou_gaussian.yaml", {"exact=none"});
+  CHECK_THROWS_WITH_AS(fplab::run_convergence(base, "space", {32, 16, 1000000}),
+                       doctest::Contains("increasing"), fplab::InputError);
+  CHECK_THROWS_WITH_AS(fplab::run_convergence(base, "space", {24, 40, 1000000}),
+                       doctest::Contains("must divide the finest"), fplab::InputError);
+}
+
 TEST_CASE("Richardson on three levels gives one order per compared pair") {
   const auto base =
       load("cases/ou_gaussian.yaml", {"exact=none", "time.t_end=0.1", "solver.integrator=rk4"});

@@ -340,6 +340,7 @@ TEST_CASE("open_result reads back what the HDF5 writer wrote") {
   CHECK(d.find("12 x 8 cells on [-3, 3] x [-2, 2.8]") != std::string::npos);
   CHECK(d.find("3 snapshots, t = 0 .. 0.3") != std::string::npos);
   CHECK(d.find("density, exact") != std::string::npos);
+  CHECK(d.find("sampling    cell averages") != std::string::npos);
   CHECK(d.find(fmt::format("{:.10g}", ser.rows[2][0].second)) != std::string::npos);  // mass
   CHECK(d.find(fmt::format("{:.10g}", 0.5 * std::exp(-2 * ser.times[2]))) != std::string::npos);
   CHECK(d.find(fplab::kVersion) != std::string::npos);
@@ -641,6 +642,8 @@ TEST_CASE("spectral runs: summary.json names the basis as scheme, result.h5 says
     CHECK(j["scheme"] == basis);
     H5 f(H5Fopen((s.dir / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     CHECK(read_string_attr(f.id, "sampling") == "point");
+    CHECK(fplab::describe_result(fplab::open_result((s.dir / "result.h5").string()))
+              .find("sampling    point values at the cell centres") != std::string::npos);
   }
 }
 
