@@ -3,45 +3,28 @@
 // Fokker–Planck equation reaches N(0, I) through hypocoercivity; `fplab verify` refuses a
 // Richardson study on two levels (exit 2).
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "io/result_file.hpp"
+#include "tests/e2e/e2e_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using fplab_e2e::scratch;
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("fplab_e2e_cases_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Runs `fplab ARGS` from the source directory; returns the exit code, stderr in err.
+// Runs `fplab ARGS`; returns the exit code, stderr in err.
 int run_fplab(const std::string& args, const fs::path& dir, std::string& err) {
-  const std::string cmd = std::string("cd ") + FPLAB_SOURCE_DIR + " && " + FPLAB_BINARY + " " +
-                          args + " >" + (dir / "stdout.txt").string() + " 2>" +
-                          (dir / "stderr.txt").string();
-  const int status = std::system(cmd.c_str());
-  err = slurp(dir / "stderr.txt");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const auto r = fplab_e2e::run_fplab(args, dir);
+  err = r.err;
+  return r.exit_code;
 }
 
 // `fplab run CASE` into dir/out (HDF5 only), then the diagnostics history it wrote.

@@ -14,42 +14,16 @@
 #include <string>
 
 #include "io/result_file.hpp"
+#include "tests/e2e/e2e_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("fplab_e2e_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Runs `fplab ARGS` from the source directory, capturing exit code, stdout and stderr.
-CommandResult run_fplab(const std::string& args, const fs::path& dir) {
-  const std::string cmd = std::string("cd ") + FPLAB_SOURCE_DIR + " && " + FPLAB_BINARY + " " +
-                          args + " >" + (dir / "stdout.txt").string() + " 2>" +
-                          (dir / "stderr.txt").string();
-  const int status = std::system(cmd.c_str());
-  CommandResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(dir / "stdout.txt");
-  r.err = slurp(dir / "stderr.txt");
-  return r;
-}
+using fplab_e2e::CommandResult;
+using fplab_e2e::run_fplab;
+using fplab_e2e::scratch;
+using fplab_e2e::slurp;
 
 nlohmann::json summary(const fs::path& dir) {
   return nlohmann::json::parse(slurp(dir / "summary.json"));

@@ -1,0 +1,48 @@
+// What the end-to-end tests share: scratch directories and running the fplab program itself.
+#pragma once
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fplab_e2e {
+
+namespace fs = std::filesystem;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// An empty directory under the system's temporary directory, named after the test.
+inline fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("fplab_e2e_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Runs `fplab ARGS` from the source directory, capturing exit code, stdout and stderr.
+inline CommandResult run_fplab(const std::string& args, const fs::path& dir) {
+  const std::string cmd = std::string("cd ") + FPLAB_SOURCE_DIR + " && " + FPLAB_BINARY + " " +
+                          args + " >" + (dir / "stdout.txt").string() + " 2>" +
+                          (dir / "stderr.txt").string();
+  const int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(dir / "stdout.txt");
+  r.err = slurp(dir / "stderr.txt");
+  return r;
+}
+
+}  // namespace fplab_e2e
