@@ -105,8 +105,12 @@ class FluxChangCooper final : public FluxScheme {
     }
     const double a = f.K / f.h, inv_a = f.h / f.K;
     for (int k = 0; k < f.n; ++k) {
-      const double pe = f.v[k] * inv_a;
-      out[k] = a * (bernoulli(-pe) * f.L[k] - bernoulli(pe) * f.R[k]);
+      // One expm1 per face: B(−|Pe|) = B(|Pe|) + |Pe| (a sum of positives, no cancellation).
+      const double pe = f.v[k] * inv_a, z = std::abs(pe);
+      const double b_small = bernoulli(z), b_large = b_small + z;
+      const double b_minus = pe >= 0.0 ? b_large : b_small;  // B(−Pe)
+      const double b_plus = pe >= 0.0 ? b_small : b_large;   // B(Pe)
+      out[k] = a * (b_minus * f.L[k] - b_plus * f.R[k]);
     }
   }
 };
