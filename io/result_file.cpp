@@ -240,7 +240,7 @@ std::string describe_result(const ResultFile& r) {
   auto out = std::back_inserter(s);
   fmt::format_to(out, "result      {}\n", r.path);
   fmt::format_to(out, "case        {}  ({}; {} / {})\n", name, equation,
-                 method == "?" ? method + " / " + scheme : method_label(method, scheme, boundary),
+                 method_label(method, scheme, boundary),
                  integrator);
   fmt::format_to(out,
                  "grid        {} x {} cells on [{:g}, {:g}] x [{:g}, {:g}], dx = {:.6g}, "

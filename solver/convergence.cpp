@@ -26,10 +26,8 @@ double stable_dt(const CaseSpec& c) {
   const auto eq = make_equation(c);
   const auto op = make_operator(c, *eq, g);
   const auto integrator = make_integrator(c.solver.integrator);
-  constexpr int kSamples = 200;  // plus t_end itself; the bound at t is one pass over faces
-  double bound = stable_step(*integrator, *op, c.time.t_end);
-  for (int k = 0; k < kSamples; ++k)
-    bound = std::min(bound, stable_step(*integrator, *op, c.time.t_end * k / kSamples));
+  // 201 times in [0, t_end]; the bound at one time is one pass over the faces.
+  const double bound = smallest_stable_step(*integrator, *op, c.time.t_end, 200).dt;
   // Nothing constrains dt (exact or exponential integration of a linear operator): one step.
   if (!std::isfinite(bound)) return c.time.t_end;
   return c.solver.cfl * bound;
@@ -61,11 +59,19 @@ std::vector<double> inject_to(const std::vector<double>& fine, int nxf, int nyf,
   return out;
 }
 
+// Cell averages nest when each coarse cell is a union of r×r fine cells.
+void check_restrictable(int nxf, int nyf, int nxc, int nyc) {
+  if (nxf % nxc || nyf % nyc)
+    throw InputError(fmt::format(
+        "verify.levels: without an exact solution every level's grid must divide the finest "
+        "one ({}×{}), so that its cells are unions of fine cells; {}×{} does not",
+        nxf, nyf, nxc, nyc));
+}
+
 // Cell averages of a fine field on a coarse grid whose cells are r×r fine cells.
 std::vector<double> restrict_to(const std::vector<double>& fine, int nxf, int nyf, int nxc,
                                 int nyc) {
-  if (nxf % nxc || nyf % nyc)
-    throw InputError("verify: without an exact solution the levels must divide the finest one");
+  check_restrictable(nxf, nyf, nxc, nyc);
   const int rx = nxf / nxc, ry = nyf / nyc;
   std::vector<double> out(static_cast<std::size_t>(nxc) * nyc, 0.0);
   for (int j = 0; j < nyf; ++j)
@@ -145,17 +151,12 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
         std::to_string(levels.size()));
   // Richardson compares every level with the finest: check that the grids nest before spending
   // the runs (point values by injection need odd ratios, cell averages need divisibility).
+  const bool point_values = sampling_of(base) == Sampling::point;
   if (!has_exact) {
     const CaseSpec f = level_case(levels.back());
     for (int level : levels) {
       const CaseSpec c = level_case(level);
-      if (sampling_of(base) == Sampling::point)
-        check_injectable(f.nx, f.ny, c.nx, c.ny);
-      else if (f.nx % c.nx || f.ny % c.ny)
-        throw InputError(fmt::format(
-            "verify.levels: without an exact solution every level's grid must divide the finest "
-            "one ({}×{}), so that its cells are unions of fine cells; {}×{} does not",
-            f.nx, f.ny, c.nx, c.ny));
+      (point_values ? check_injectable : check_restrictable)(f.nx, f.ny, c.nx, c.ny);
     }
   }
 
@@ -200,8 +201,7 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
     for (std::size_t k = 0; k + 1 < study.levels.size(); ++k) {
       auto& lv = study.levels[k];
       // Compare like with like: cell averages are restricted, point values injected.
-      const auto ref = sampling_of(base) == Sampling::point
-                           ? inject_to(finals.back(), fine.nx, fine.ny, lv.nx, lv.ny)
+      const auto ref = point_values ? inject_to(finals.back(), fine.nx, fine.ny, lv.nx, lv.ny)
                            : restrict_to(finals.back(), fine.nx, fine.ny, lv.nx, lv.ny);
       const double area = (base.x1 - base.x0) * (base.y1 - base.y0) / (double(lv.nx) * lv.ny);
       double l1 = 0, l2 = 0, linf = 0;

@@ -134,20 +134,13 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
   const bool explicit_part = integrator->is_explicit() ||
                              integrator->needs() == TimeIntegrator::Needs::stiff_assembly;
   if (spec.solver.dt && explicit_part) {
-    // The smallest bound over the run: schedules (β up to 20) tighten it as t grows.
-    double bound = stable_step(*integrator, *op, 0.0), t_worst = 0.0;
-    for (int k = 1; coefficients_vary && k <= 100; ++k) {
-      const double t = spec.time.t_end * k / 100, b = stable_step(*integrator, *op, t);
-      if (b < bound) {
-        bound = b;
-        t_worst = t;
-      }
-    }
-    if (*spec.solver.dt > bound)
+    const auto bound =
+        smallest_stable_step(*integrator, *op, spec.time.t_end, coefficients_vary ? 100 : 0);
+    if (*spec.solver.dt > bound.dt)
       spdlog::warn(
           "solver.dt = {} exceeds the explicit stability bound {:.4g} of {} (at t = {:.4g}): "
           "expect instability",
-          *spec.solver.dt, bound, spec.solver.integrator, t_worst);
+          *spec.solver.dt, bound.dt, spec.solver.integrator, bound.t);
   }
 
   SimulationResult result;

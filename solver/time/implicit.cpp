@@ -113,12 +113,15 @@ class ShiftedSystem {
   std::uint64_t clock_ = 0;
 };
 
+// Implicit (needs() = assembly: all of F) and IMEX (stiff_assembly: diffusion and relaxation)
+// integrators: one shifted system of the part they treat implicitly, plus work vectors.
 class ImplicitBase : public TimeIntegrator {
  public:
   bool is_explicit() const override { return false; }
   Needs needs() const override { return Needs::assembly; }
   void init(SpatialOperator& op) override {
-    sys_.init(op, ImplicitPart::whole, name());
+    sys_.init(op, needs() == Needs::stiff_assembly ? ImplicitPart::stiff : ImplicitPart::whole,
+              name());
     n_ = op.size();
     r_.assign(n_, 0.0);
     allocate();
@@ -126,6 +129,13 @@ class ImplicitBase : public TimeIntegrator {
 
  protected:
   virtual void allocate() {}
+  // u ← (I − h A(t+h))⁻¹ (u + h b(t+h)): backward Euler, also BDF2's starting step.
+  void backward_euler_step(double t, double h, std::span<double> u) {
+    sys_.update(t + h);
+    const double* b = sys_.b().data();
+    for (std::size_t k = 0; k < n_; ++k) r_[k] = u[k] + h * b[k];
+    sys_.solve(t + h, h, r_, u);
+  }
   void check(SpatialOperator& op, std::span<double> u) const {
     if (u.size() != n_ || op.size() != n_)
       throw std::logic_error(name() + ": init() was not called for this operator");
@@ -142,10 +152,7 @@ class IntegratorBackwardEuler final : public ImplicitBase {
   int order() const override { return 1; }
   void step(SpatialOperator& op, double t, double h, std::span<double> u) override {
     check(op, u);
-    sys_.update(t + h);
-    const double* b = sys_.b().data();
-    for (std::size_t k = 0; k < n_; ++k) r_[k] = u[k] + h * b[k];
-    sys_.solve(t + h, h, r_, u);
+    backward_euler_step(t, h, u);
   }
 };
 
@@ -184,12 +191,11 @@ class IntegratorBdf2 final : public ImplicitBase {
     const bool continues = std::abs(t - t_next_) <= 1e-12 * std::max(1.0, std::abs(t));
     const bool restart = !continues || !(omega > 0.0) || omega > 2.0;  // 2 < 1 + √2: a margin
     std::copy(u.begin(), u.end(), cur_.begin());
-    sys_.update(t + h);
-    const double* b = sys_.b().data();
     if (restart) {
-      for (std::size_t k = 0; k < n_; ++k) r_[k] = u[k] + h * b[k];
-      sys_.solve(t + h, h, r_, u);
+      backward_euler_step(t, h, u);
     } else {
+      sys_.update(t + h);
+      const double* b = sys_.b().data();
       const double den = 1.0 + 2.0 * omega;
       const double alpha = (1.0 + omega) * (1.0 + omega) / den, beta = omega * omega / den;
       const double c = h * (1.0 + omega) / den;
@@ -216,20 +222,13 @@ class IntegratorBdf2 final : public ImplicitBase {
 //   explicit tableau c = (0, γ, 1), a21 = γ, a31 = δ, a32 = 1 − δ;
 //   implicit tableau (stiffly accurate) a22 = γ, a32 = 1 − γ, a33 = γ; the step is the last stage.
 // N = nonstiff_rhs (drift), S(u, t) = A(t) u + b(t) (diffusion, relaxation).
-class IntegratorImexArs222 final : public TimeIntegrator {
+class IntegratorImexArs222 final : public ImplicitBase {
  public:
   std::string name() const override { return "imex_ars222"; }
   int order() const override { return 2; }
-  bool is_explicit() const override { return false; }
   Needs needs() const override { return Needs::stiff_assembly; }
-  void init(SpatialOperator& op) override {
-    sys_.init(op, ImplicitPart::stiff, name());
-    n_ = op.size();
-    for (auto* v : {&n1_, &n2_, &s2_, &r_, &u2_}) v->assign(n_, 0.0);
-  }
   void step(SpatialOperator& op, double t, double h, std::span<double> u) override {
-    if (u.size() != n_ || op.size() != n_)
-      throw std::logic_error(name() + ": init() was not called for this operator");
+    check(op, u);
     const double g = 1.0 - 1.0 / std::sqrt(2.0), d = 1.0 - 1.0 / (2.0 * g);
     op.nonstiff_rhs(u, t, n1_);
     // Stage 2: (I − γh A(t+γh)) U2 = u + γh N1 + γh b(t+γh).
@@ -250,9 +249,10 @@ class IntegratorImexArs222 final : public TimeIntegrator {
   }
 
  private:
-  ShiftedSystem sys_;
-  std::size_t n_ = 0;
-  std::vector<double> n1_, n2_, s2_, r_, u2_;
+  void allocate() override {
+    for (auto* v : {&n1_, &n2_, &s2_, &u2_}) v->assign(n_, 0.0);
+  }
+  std::vector<double> n1_, n2_, s2_, u2_;
 };
 
 }  // namespace

@@ -41,6 +41,22 @@ inline double stable_step(const TimeIntegrator& integrator, const SpatialOperato
                                                                     : op.max_stable_dt(t);
 }
 
+// The smallest stable_step over [0, t_end], sampled at t_end·k/samples for k = 0..samples, and
+// the time where it is reached: schedules (β up to 20) tighten the bound as t grows.
+struct StepBound {
+  double dt;
+  double t;
+};
+inline StepBound smallest_stable_step(const TimeIntegrator& integrator, const SpatialOperator& op,
+                                      double t_end, int samples) {
+  StepBound worst{stable_step(integrator, op, 0.0), 0.0};
+  for (int k = 1; k <= samples; ++k) {
+    const double t = t_end * k / samples, dt = stable_step(integrator, op, t);
+    if (dt < worst.dt) worst = {dt, t};
+  }
+  return worst;
+}
+
 using IntegratorFactory = std::function<std::unique_ptr<TimeIntegrator>()>;
 
 // Registry of integrators by name; built-ins are registered explicitly on first use.
