@@ -23,6 +23,7 @@
 #include "fplab/version.hpp"
 #include "io/case_file.hpp"
 #include "io/convergence_writer.hpp"
+#include "io/problem_inputs.hpp"
 #include "io/result_file.hpp"
 #include "io/writers.hpp"
 #include "solver/convergence.hpp"
@@ -78,7 +79,7 @@ int cmd_run(const std::string& case_path, const std::string& out_dir,
   fplab::SimulationOptions opts;
   opts.command_line = command_line;
   opts.progress = !quiet;
-  const auto result = fplab::simulate(spec, sinks, opts);
+  const auto result = fplab::simulate(spec, sinks, opts, fplab::load_problem_inputs(spec));
   writers.clear();  // close files before reporting
   print_summary(spec, result);
   return 0;
@@ -111,7 +112,7 @@ int cmd_verify(const std::string& case_path, const std::string& out_dir,
   }
   const std::string dir = out_dir.empty() ? spec.output.dir + "/verify" : out_dir;
   spdlog::info("verify {}: refine {} over levels {}", case_path, refine, fmt::join(levels, ", "));
-  const auto study = fplab::run_convergence(spec, refine, levels);
+  const auto study = fplab::run_convergence(spec, refine, levels, fplab::load_problem_inputs);
   const double observed = study.order_l1.back();  // run_convergence leaves at least one order
   const bool passed =
       fplab::verify_passed(study, spec.verify.expected_order, spec.verify.tolerance);

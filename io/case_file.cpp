@@ -67,11 +67,16 @@ const Hints kEquationHints = {{"D", "diffusion.D"},
                               {"sigma_max", "schedule.sigma_max"}};
 
 // Types the SPEC names; the second list is known but not implemented yet.
-const std::vector<std::string> kEquationTypes = {"fokker_planck", "heat", "bgk"};
-const std::vector<std::string> kEquationTypesLater = {"reverse_fokker_planck"};
+const std::vector<std::string> kEquationTypes = {"fokker_planck", "heat", "bgk",
+                                                 "reverse_fokker_planck"};
+const std::vector<std::string> kEquationTypesLater = {};
 const std::vector<std::string> kDensityTypes = {"gaussian", "mixture"};
-const std::vector<std::string> kDensityTypesLater = {"moons", "swiss_roll", "checkerboard", "image",
-                                                     "from_run"};
+const std::vector<std::string> kDensityTypesLater = {"moons", "swiss_roll", "checkerboard", "image"};
+// Initial blocks only: a previous run's last snapshot, and (reverse runs with an exact score)
+// the exact forward density at T.
+const std::vector<std::string> kInitialOnlyTypes = {"from_run", "forward_solution"};
+const std::vector<std::string> kScoreTypes = {"exact", "tabulated", "hdf5"};
+const std::vector<std::string> kScoreTypesLater = {"learned"};
 const std::vector<std::string> kFormats = {"hdf5", "vtk", "png"};
 // Names the SPEC promises for the registries (schemes, integrators, boundaries): those not
 // registered in this build are reported as "not implemented yet" rather than as misspellings.
@@ -98,6 +103,7 @@ std::string read_registered(const CaseItem& it, const std::vector<std::string>& 
 std::vector<std::string> equation_keys(const std::string& type) {
   if (type == "fokker_planck") return {"type", "drift", "diffusion", "schedule"};
   if (type == "heat") return {"type", "diffusion"};
+  if (type == "reverse_fokker_planck") return {"type", "forward", "T", "lambda", "score"};
   return {"type", "tau", "equilibrium"};  // bgk
 }
 
@@ -160,13 +166,36 @@ double read_positive(const CaseItem& it) {
   return read_number(it, kExpectPositive, [](double v) { return v > 0; });
 }
 
-// An initial-condition block (SPEC §2): gaussian {mean, cov} or mixture {weights, means, covs}.
-DensitySpec read_density(const CaseItem& it) {
+// An existing file named by `it` (relative paths: to the working directory, like output.dir).
+std::string read_existing_file(const CaseItem& it, std::string_view what) {
+  const std::string path = read_string(it, what);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    it.fail(fmt::format("expected {}, but '{}' {}", what, path,
+                        std::filesystem::exists(path, ec) ? "is not a regular file"
+                                                          : "does not exist"));
+  return path;
+}
+
+// A density block (SPEC §2): gaussian {mean, cov} or mixture {weights, means, covs}; as an
+// initial block (`initial`) also from_run {path} and forward_solution.
+DensitySpec read_density(const CaseItem& it, bool initial = false) {
   const CaseBlock b(
       it, "a density block such as {type: gaussian, mean: [0, 0], cov: [[1, 0], [0, 1]]}");
   DensitySpec d;
   const CaseItem type = b.get("type");
-  d.type = type.present() ? read_choice(type, kDensityTypes, kDensityTypesLater) : "gaussian";
+  std::vector<std::string> types = kDensityTypes;
+  if (initial) types.insert(types.end(), kInitialOnlyTypes.begin(), kInitialOnlyTypes.end());
+  d.type = type.present() ? read_choice(type, types, kDensityTypesLater) : "gaussian";
+  if (d.type == "from_run") {
+    b.keys_allowed({"type", "path"}, "a from_run block");
+    d.path = read_existing_file(b.required("path", "a result.h5 file"), "a result.h5 file");
+    return d;
+  }
+  if (d.type == "forward_solution") {
+    b.keys_allowed({"type"}, "a forward_solution block");
+    return d;
+  }
   if (d.type == "gaussian") {
     b.keys_allowed({"type", "mean", "cov"}, "a gaussian density");
     const CaseItem mean = b.get("mean"), cov = b.get("cov");
@@ -260,12 +289,31 @@ ScheduleSpec read_schedule(const CaseItem& it) {
   return s;
 }
 
-EquationSpec read_equation(const CaseItem& it) {
-  const CaseBlock b(it, "an equation block such as {type: fokker_planck, drift: {type: linear}}");
-  EquationSpec eq;
-  eq.type = read_choice(b.required("type", "one of " + join_names(kEquationTypes)), kEquationTypes,
-                        kEquationTypesLater);
-  b.keys_allowed(equation_keys(eq.type), "a " + eq.type + " equation", kEquationHints);
+// equation.score (SPEC §4): exact {data}, tabulated {path, data?}, hdf5 {path, data?}.
+ScoreSpec read_score(const CaseItem& it) {
+  const CaseBlock b(it, "a score block such as {type: exact, data: {type: gaussian}}");
+  ScoreSpec s;
+  s.type = read_choice(b.required("type", "one of " + join_names(kScoreTypes)), kScoreTypes,
+                       kScoreTypesLater);
+  if (s.type == "exact") {
+    b.keys_allowed({"type", "data"}, "an exact score");
+    s.data = read_density(b.required("data", "the data density block the forward run starts from"));
+    s.has_data = true;
+    return s;
+  }
+  b.keys_allowed({"type", "path", "data"}, "a " + s.type + " score");
+  const char* what = s.type == "tabulated" ? "a forward run's result.h5" : "an HDF5 score file";
+  s.path = read_existing_file(b.required("path", what), what);
+  if (const CaseItem d = b.get("data"); d.present()) {
+    s.data = read_density(d);
+    s.has_data = true;
+  }
+  return s;
+}
+
+// The coefficients of a fokker_planck block (its drift, diffusion, schedule): of the equation
+// itself, or of a reverse equation's `forward` block.
+void read_coefficients(const CaseBlock& b, EquationSpec& eq) {
   if (const CaseItem d = b.get("drift"); d.present()) eq.drift = read_drift(d);
   if (const CaseItem d = b.get("diffusion"); d.present()) {
     const CaseBlock db(d, "a diffusion block {D: [[a, b], [b, c]]}");
@@ -273,6 +321,30 @@ EquationSpec read_equation(const CaseItem& it) {
     if (const CaseItem m = db.get("D"); m.present()) eq.D = read_sym_matrix(m, false);
   }
   if (const CaseItem s = b.get("schedule"); s.present()) eq.schedule = read_schedule(s);
+}
+
+void read_reverse(const CaseBlock& b, EquationSpec& eq) {
+  const char* expected = "the forward block {drift: ..., diffusion: ..., schedule: ...}";
+  const CaseBlock fb(b.required("forward", expected), expected);
+  fb.keys_allowed({"drift", "diffusion", "schedule"}, "the forward block", kEquationHints);
+  read_coefficients(fb, eq);
+  eq.T = read_positive(b.required("T", "the forward horizon T > 0"));
+  if (const CaseItem l = b.get("lambda"); l.present())
+    eq.lambda = read_number(l, "a number ≥ 0", [](double v) { return v >= 0; });
+  eq.score = read_score(b.required("score", "a score block such as {type: exact, data: ...}"));
+}
+
+EquationSpec read_equation(const CaseItem& it) {
+  const CaseBlock b(it, "an equation block such as {type: fokker_planck, drift: {type: linear}}");
+  EquationSpec eq;
+  eq.type = read_choice(b.required("type", "one of " + join_names(kEquationTypes)), kEquationTypes,
+                        kEquationTypesLater);
+  b.keys_allowed(equation_keys(eq.type), "a " + eq.type + " equation", kEquationHints);
+  if (eq.type == "reverse_fokker_planck") {
+    read_reverse(b, eq);
+    return eq;
+  }
+  read_coefficients(b, eq);
   if (const CaseItem t = b.get("tau"); t.present()) eq.tau = read_positive(t);
   if (const CaseItem e = b.get("equilibrium"); e.present()) eq.equilibrium = read_density(e);
   return eq;
@@ -352,7 +424,8 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
     c.boundary = read_registered(v, boundary_names(), kSpecBoundaries);
 
   c.equation = read_equation(b.required("equation", "an equation block with a type"));
-  c.initial = read_density(b.required("initial", "a density block such as {type: gaussian}"));
+  c.initial =
+      read_density(b.required("initial", "a density block such as {type: gaussian}"), true);
   if (const CaseItem s = b.get("solver"); s.present()) read_solver(s, c.solver);
 
   {  // time
@@ -363,12 +436,24 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
     c.time.output_every = c.time.t_end / 10;
     if (const CaseItem o = t.get("output_every"); o.present())
       c.time.output_every = read_positive(o);
+    // The reverse time τ runs in [0, T]: beyond T the forward time T − τ would be negative.
+    const double tol = 1e-12 * c.equation.T;
+    if (c.equation.type == "reverse_fokker_planck" && c.time.t_end > c.equation.T + tol)
+      t.get("t_end").fail(fmt::format(
+          "expected a number ≤ equation.T = {} (the reverse time runs in [0, T]), got {}",
+          number_text(c.equation.T), number_text(c.time.t_end)));
   }
+  if (c.initial.type == "forward_solution" &&
+      (c.equation.type != "reverse_fokker_planck" || c.equation.score.type != "exact"))
+    b.get("initial").fail(
+        "type forward_solution (the exact forward density at T) needs a reverse_fokker_planck "
+        "equation with an exact score");
 
   c.output.dir = "out/" + c.name;
   if (const CaseItem o = b.get("output"); o.present()) {
     const CaseBlock ob(o, "a block {dir: folder, formats: [hdf5, vtk, png]}");
-    ob.keys_allowed({"dir", "formats"}, "the output block");
+    ob.keys_allowed({"dir", "formats", "store_score"}, "the output block");
+    if (const CaseItem v = ob.get("store_score"); v.present()) c.output.store_score = read_bool(v);
     if (const CaseItem d = ob.get("dir"); d.present()) c.output.dir = read_string(d, "a folder");
     if (const CaseItem f = ob.get("formats"); f.present()) {
       c.output.formats.clear();
@@ -407,7 +492,10 @@ void emit_mat2(YAML::Emitter& e, const Mat2& m) {
 
 void emit_density(YAML::Emitter& e, const DensitySpec& d) {
   e << YAML::BeginMap << YAML::Key << "type" << YAML::Value << d.type;
-  if (d.type == "gaussian") {
+  if (d.type == "from_run") {
+    e << YAML::Key << "path" << YAML::Value << YAML::DoubleQuoted << d.path;
+  } else if (d.type == "forward_solution") {
+  } else if (d.type == "gaussian") {
     e << YAML::Key << "mean" << YAML::Value;
     emit_vec2(e, d.means.empty() ? Vec2(Vec2::Zero()) : d.means[0]);
     e << YAML::Key << "cov" << YAML::Value;
@@ -424,45 +512,69 @@ void emit_density(YAML::Emitter& e, const DensitySpec& d) {
   e << YAML::EndMap;
 }
 
+void emit_drift(YAML::Emitter& e, const DriftSpec& f) {
+  e << YAML::Key << "drift" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "type" << YAML::Value << f.type;
+  if (f.type == "linear") {
+    e << YAML::Key << "C" << YAML::Value;
+    emit_mat2(e, f.C);
+  } else if (f.type == "potential") {
+    e << YAML::Key << "U" << YAML::Value << YAML::DoubleQuoted << f.U;
+  } else {
+    e << YAML::Key << "fx" << YAML::Value << YAML::DoubleQuoted << f.fx;
+    e << YAML::Key << "fy" << YAML::Value << YAML::DoubleQuoted << f.fy;
+  }
+  e << YAML::EndMap;
+}
+
+void emit_schedule(YAML::Emitter& e, const ScheduleSpec& s) {
+  e << YAML::Key << "schedule" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "type" << YAML::Value << s.type;
+  if (s.type == "vp" || s.type == "subvp") {
+    e << YAML::Key << "beta_min" << YAML::Value << number_text(s.beta_min);
+    e << YAML::Key << "beta_max" << YAML::Value << number_text(s.beta_max);
+  } else if (s.type == "ve") {
+    e << YAML::Key << "sigma_min" << YAML::Value << number_text(s.sigma_min);
+    e << YAML::Key << "sigma_max" << YAML::Value << number_text(s.sigma_max);
+  }
+  e << YAML::EndMap;
+}
+
+void emit_diffusion(YAML::Emitter& e, const Mat2& D) {
+  e << YAML::Key << "diffusion" << YAML::Value << YAML::BeginMap << YAML::Key << "D" << YAML::Value;
+  emit_mat2(e, D);
+  e << YAML::EndMap;
+}
+
+void emit_reverse(YAML::Emitter& e, const EquationSpec& q) {
+  e << YAML::Key << "forward" << YAML::Value << YAML::BeginMap;
+  emit_drift(e, q.drift);
+  emit_diffusion(e, q.D);
+  emit_schedule(e, q.schedule);
+  e << YAML::EndMap;
+  e << YAML::Key << "T" << YAML::Value << number_text(q.T);
+  e << YAML::Key << "lambda" << YAML::Value << number_text(q.lambda);
+  e << YAML::Key << "score" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "type" << YAML::Value << q.score.type;
+  if (!q.score.path.empty())
+    e << YAML::Key << "path" << YAML::Value << YAML::DoubleQuoted << q.score.path;
+  if (q.score.has_data) {
+    e << YAML::Key << "data" << YAML::Value;
+    emit_density(e, q.score.data);
+  }
+  e << YAML::EndMap;
+}
+
 void emit_equation(YAML::Emitter& e, const EquationSpec& q) {
   e << YAML::BeginMap << YAML::Key << "type" << YAML::Value << q.type;
   const auto keys = equation_keys(q.type);
   const auto has = [&](const char* k) {
     return std::find(keys.begin(), keys.end(), k) != keys.end();
   };
-  if (has("drift")) {
-    e << YAML::Key << "drift" << YAML::Value << YAML::BeginMap;
-    e << YAML::Key << "type" << YAML::Value << q.drift.type;
-    if (q.drift.type == "linear") {
-      e << YAML::Key << "C" << YAML::Value;
-      emit_mat2(e, q.drift.C);
-    } else if (q.drift.type == "potential") {
-      e << YAML::Key << "U" << YAML::Value << YAML::DoubleQuoted << q.drift.U;
-    } else {
-      e << YAML::Key << "fx" << YAML::Value << YAML::DoubleQuoted << q.drift.fx;
-      e << YAML::Key << "fy" << YAML::Value << YAML::DoubleQuoted << q.drift.fy;
-    }
-    e << YAML::EndMap;
-  }
-  if (has("diffusion")) {
-    e << YAML::Key << "diffusion" << YAML::Value << YAML::BeginMap << YAML::Key << "D"
-      << YAML::Value;
-    emit_mat2(e, q.D);
-    e << YAML::EndMap;
-  }
-  if (has("schedule")) {
-    const auto& s = q.schedule;
-    e << YAML::Key << "schedule" << YAML::Value << YAML::BeginMap;
-    e << YAML::Key << "type" << YAML::Value << s.type;
-    if (s.type == "vp" || s.type == "subvp") {
-      e << YAML::Key << "beta_min" << YAML::Value << number_text(s.beta_min);
-      e << YAML::Key << "beta_max" << YAML::Value << number_text(s.beta_max);
-    } else if (s.type == "ve") {
-      e << YAML::Key << "sigma_min" << YAML::Value << number_text(s.sigma_min);
-      e << YAML::Key << "sigma_max" << YAML::Value << number_text(s.sigma_max);
-    }
-    e << YAML::EndMap;
-  }
+  if (has("forward")) emit_reverse(e, q);
+  if (has("drift")) emit_drift(e, q.drift);
+  if (has("diffusion")) emit_diffusion(e, q.D);
+  if (has("schedule")) emit_schedule(e, q.schedule);
   if (has("tau")) e << YAML::Key << "tau" << YAML::Value << number_text(q.tau);
   if (has("equilibrium")) {
     e << YAML::Key << "equilibrium" << YAML::Value;
@@ -553,6 +665,7 @@ std::string case_to_yaml(const CaseSpec& c) {
   e << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "dir" << YAML::Value << c.output.dir;
   e << YAML::Key << "formats" << YAML::Value << YAML::Flow << c.output.formats;
+  e << YAML::Key << "store_score" << YAML::Value << YAML::TrueFalseBool << c.output.store_score;
   e << YAML::EndMap;
   e << YAML::Key << "exact" << YAML::Value << c.exact;
 

@@ -156,12 +156,38 @@ void dataset_append(hid_t d, hsize_t k, const double* values, const std::vector<
 
 }  // namespace
 
+namespace h5 {
+
+bool link_exists(hid_t loc, const std::string& path) {
+  // H5Lexists needs every intermediate group to exist: walk the path one link at a time.
+  std::string partial;
+  std::size_t pos = 0;
+  while (pos != std::string::npos) {
+    const std::size_t next = path.find('/', pos + 1);
+    partial = path.substr(0, next);
+    if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) <= 0) return false;
+    pos = next;
+  }
+  return true;
+}
+
+std::vector<hsize_t> dataset_dims(hid_t d) {
+  h5::Handle space(H5Dget_space(d));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(std::max(rank, 0));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+}  // namespace h5
+
 void Hdf5Writer::begin(const RunInfo& info) {
   const auto dir = output_dir_create(info.output_dir);
   h5_path_ = dir / "result.h5";
   xmf_path_ = dir / "result.xmf";
   grid_ = info.grid;
   has_exact_ = info.has_exact;
+  has_score_ = info.has_score;
   diag_names_ = info.diagnostic_names;
   diag_values_.assign(diag_names_.size(), 0.0);
   times_.clear();
@@ -209,6 +235,10 @@ void Hdf5Writer::begin(const RunInfo& info) {
     h5::Handle g = group_create(f, "fields", h5_path_);
     density_ = dataset_create_extendible(g.get(), "density", field_tail, 1, h5_path_);
     if (has_exact_) exact_ = dataset_create_extendible(g.get(), "exact", field_tail, 1, h5_path_);
+    if (has_score_) {
+      score_x_ = dataset_create_extendible(g.get(), "score_x", field_tail, 1, h5_path_);
+      score_y_ = dataset_create_extendible(g.get(), "score_y", field_tail, 1, h5_path_);
+    }
   }
   {
     h5::Handle g = group_create(f, "diagnostics", h5_path_);
@@ -224,6 +254,8 @@ void Hdf5Writer::write(const Snapshot& snap) {
     throw std::logic_error("Hdf5Writer: snapshot density does not match the grid.");
   if (has_exact_ && snap.exact.size() != grid_.size())
     throw std::logic_error("Hdf5Writer: snapshot lacks the exact solution announced in RunInfo.");
+  if (has_score_ && (snap.score_x.size() != grid_.size() || snap.score_y.size() != grid_.size()))
+    throw std::logic_error("Hdf5Writer: snapshot lacks the score announced in RunInfo.");
 
   // Diagnostics by name; a column the row does not carry is stored as NaN, not shifted.
   for (std::size_t c = 0; c < diag_names_.size(); ++c) {
@@ -241,6 +273,10 @@ void Hdf5Writer::write(const Snapshot& snap) {
   // half-way is simply not there.
   dataset_append(density_.get(), k, snap.density.data(), field_tail, h5_path_);
   if (has_exact_) dataset_append(exact_.get(), k, snap.exact.data(), field_tail, h5_path_);
+  if (has_score_) {
+    dataset_append(score_x_.get(), k, snap.score_x.data(), field_tail, h5_path_);
+    dataset_append(score_y_.get(), k, snap.score_y.data(), field_tail, h5_path_);
+  }
   for (std::size_t c = 0; c < diags_.size(); ++c)
     dataset_append(diags_[c].get(), k, &diag_values_[c], {}, h5_path_);
   dataset_append(time_.get(), k, &snap.t, {}, h5_path_);
@@ -250,6 +286,7 @@ void Hdf5Writer::write(const Snapshot& snap) {
   if (with_xdmf_) {
     std::vector<std::string> fields{"density"};
     if (has_exact_) fields.emplace_back("exact");
+    if (has_score_) fields.insert(fields.end(), {"score_x", "score_y"});
     xdmf_write(xmf_path_, h5_path_.filename().string(), grid_, times_, fields);
   }
 }
@@ -262,6 +299,8 @@ void Hdf5Writer::end(const RunSummary& /*summary*/) {
   time_.reset();
   density_.reset();
   exact_.reset();
+  score_x_.reset();
+  score_y_.reset();
   file_.reset();  // H5Fclose: the file is complete and closed before the summary is printed
 }
 

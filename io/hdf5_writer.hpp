@@ -54,11 +54,16 @@ class ErrorSilencer {
   void* data_ = nullptr;
 };
 
+// True when every link of `path` ("/a/b/c") exists under loc.
+bool link_exists(hid_t loc, const std::string& path);
+// The dimensions of a dataset's dataspace.
+std::vector<hsize_t> dataset_dims(hid_t dataset);
+
 }  // namespace h5
 
 // Writes result.h5 (and, unless disabled, result.xmf) into RunInfo::output_dir.
 // Layout (SPEC §6): /grid/{x,y,x_edges,y_edges}, /time (nt), /fields/density (nt, ny, nx),
-// /fields/exact when RunInfo::has_exact, /diagnostics/<name> (nt). Every nt-dimension is
+// /fields/exact when RunInfo::has_exact, /fields/score_x and score_y when RunInfo::has_score, /diagnostics/<name> (nt). Every nt-dimension is
 // extendible; fields are float64 chunked (1, ny, nx). Groups track link creation order so the
 // diagnostics read back in column order. Root attributes are scalar variable-length UTF-8
 // strings (h5py returns them as str): fplab_version, git_sha, created (ISO 8601 UTC),
@@ -78,10 +83,11 @@ class Hdf5Writer final : public OutputSink {
   std::filesystem::path h5_path_, xmf_path_;
   Grid2D grid_;
   bool has_exact_ = false;
+  bool has_score_ = false;
   std::vector<std::string> diag_names_;
   std::vector<double> times_;  // written so far, for the XDMF sidecar
   std::vector<double> diag_values_;
-  h5::Handle file_, time_, density_, exact_;
+  h5::Handle file_, time_, density_, exact_, score_x_, score_y_;
   std::vector<h5::Handle> diags_;
 };
 

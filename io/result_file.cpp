@@ -16,6 +16,9 @@
 namespace fplab {
 namespace {
 
+using h5::dataset_dims;
+using h5::link_exists;
+
 h5::Handle file_open(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
@@ -28,27 +31,6 @@ h5::Handle file_open(const std::string& path) {
   h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!f.valid()) throw InputError("cannot open result file " + path + ": HDF5 cannot read it.");
   return f;
-}
-
-bool link_exists(hid_t loc, const std::string& path) {
-  // H5Lexists needs every intermediate group to exist: walk the path one link at a time.
-  std::string partial;
-  std::size_t pos = 0;
-  while (pos != std::string::npos) {
-    const std::size_t next = path.find('/', pos + 1);
-    partial = path.substr(0, next);
-    if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) <= 0) return false;
-    pos = next;
-  }
-  return true;
-}
-
-std::vector<hsize_t> dataset_dims(hid_t d) {
-  h5::Handle space(H5Dget_space(d));
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(std::max(rank, 0));
-  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return dims;
 }
 
 // A whole 1D float dataset as doubles; InputError naming the file and dataset when absent.

@@ -18,7 +18,7 @@ struct DensitySpec {
   std::vector<double> weights{1.0};
   std::vector<Vec2> means{Vec2::Zero()};
   std::vector<Mat2> covs{Mat2::Identity()};
-  std::string path;        // from_run, image
+  std::string path;        // from_run (a result.h5), image
   std::uint64_t seed = 0;  // sampled toy densities
   bool is_gaussian_mixture() const { return type == "gaussian" || type == "mixture"; }
 };
@@ -38,13 +38,26 @@ struct ScheduleSpec {
   double sigma_min = 0.01, sigma_max = 50.0;
 };
 
+// equation.score of a reverse_fokker_planck equation (SPEC §4).
+struct ScoreSpec {
+  std::string type = "exact";  // exact | tabulated | hdf5
+  bool has_data = false;       // `data` given (required for exact)
+  DensitySpec data;            // the data density the forward run started from
+  std::string path;            // tabulated: a forward result.h5; hdf5: a score file
+};
+
 struct EquationSpec {
   std::string type = "fokker_planck";  // fokker_planck | heat | bgk | reverse_fokker_planck
+  // Drift, diffusion and schedule: of this equation, or for reverse_fokker_planck of its
+  // forward problem (the `forward` block).
   DriftSpec drift;
   Mat2 D = Mat2::Identity();  // diffusion matrix, symmetric PSD
   ScheduleSpec schedule;
   double tau = 1.0;          // bgk relaxation time
   DensitySpec equilibrium;   // bgk equilibrium (default N(0, I))
+  double T = 1.0;            // reverse: the forward horizon; the reverse time τ runs in [0, T]
+  double lambda = 1.0;       // reverse: λ ≥ 0 (0 probability flow, 1 reverse SDE)
+  ScoreSpec score;           // reverse: the score of the forward solution
 };
 
 struct SolverSpec {
@@ -65,6 +78,7 @@ struct TimeSpec {
 struct OutputSpec {
   std::string dir = "out/case";
   std::vector<std::string> formats{"hdf5", "vtk", "png"};
+  bool store_score = false;  // write /fields/score_x, score_y (∇ log p of each snapshot)
   bool has(const std::string& f) const {
     for (const auto& x : formats)
       if (x == f) return true;

@@ -12,6 +12,7 @@
 
 #include "solver/discretisation.hpp"
 #include "solver/equations/equation.hpp"
+#include "solver/problem.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
 #include "solver/time/integrator.hpp"
@@ -21,13 +22,10 @@ namespace {
 
 // cfl × the smallest stability bound over [0, t_end]: with a VP/sub-VP/VE schedule the
 // coefficients grow (β: 0.1 → 20), so the bound at t = 0 alone would be unstable later on.
-double stable_dt(const CaseSpec& c) {
-  const Grid2D g{c.nx, c.ny, c.x0, c.x1, c.y0, c.y1};
-  const auto eq = make_equation(c);
-  const auto op = make_operator(c, *eq, g);
-  const auto integrator = make_integrator(c.solver.integrator);
+double stable_dt(const CaseSpec& c, const ProblemInputs& inputs) {
+  const Problem pb = make_problem(c, inputs);
   // 201 times in [0, t_end]; the bound at one time is one pass over the faces.
-  const double bound = smallest_stable_step(*integrator, *op, c.time.t_end, 200).dt;
+  const double bound = smallest_stable_step(*pb.integrator, *pb.op, c.time.t_end, 200).dt;
   // Nothing constrains dt (exact or exponential integration of a linear operator): one step.
   if (!std::isfinite(bound)) return c.time.t_end;
   return c.solver.cfl * bound;
@@ -124,7 +122,8 @@ bool verify_passed(const ConvergenceStudy& s, double expected, double tolerance)
 }
 
 ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine,
-                                 const std::vector<int>& levels) {
+                                 const std::vector<int>& levels, const InputsLoader& load) {
+  auto inputs_of = [&](const CaseSpec& c) { return load ? load(c) : ProblemInputs{}; };
   if (refine != "space" && refine != "time" && refine != "both")
     throw InputError("verify.refine: expected one of space, time, both, got '" + refine + "'");
   if (levels.size() < 2) throw InputError("verify.levels: at least two levels are needed");
@@ -143,7 +142,8 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
   };
   // Without an exact solution the finest level is the reference and drops out: two levels
   // would leave one level and no order at all.
-  const bool has_exact = make_equation(level_case(levels.front()))->has_exact();
+  const CaseSpec coarsest = level_case(levels.front());
+  const bool has_exact = make_problem(coarsest, inputs_of(coarsest)).equation->has_exact();
   if (!has_exact && levels.size() < 3)
     throw InputError(
         "verify.levels: without an exact solution the errors are measured against the finest "
@@ -163,9 +163,10 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
   // One dt for all space levels; dt ∝ 1/level for time and both.
   double dt_space = 0.0, dt_coarse = 0.0;
   if (refine == "space")
-    dt_space = base.solver.dt ? *base.solver.dt : stable_dt(level_case(levels.back()));
+    dt_space = base.solver.dt ? *base.solver.dt
+                              : stable_dt(level_case(levels.back()), inputs_of(level_case(levels.back())));
   if (refine == "both")
-    dt_coarse = base.solver.dt ? *base.solver.dt : stable_dt(level_case(levels.front()));
+    dt_coarse = base.solver.dt ? *base.solver.dt : stable_dt(coarsest, inputs_of(coarsest));
 
   ConvergenceStudy study;
   study.refine = refine;
@@ -178,7 +179,7 @@ ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine
     c.time.output_every = c.time.t_end;  // only the final state matters
     SimulationOptions opts;
     opts.progress = false;
-    const auto r = simulate(c, {}, opts);
+    const auto r = simulate(c, {}, opts, inputs_of(c));
     ConvergenceLevel lv;
     lv.nx = c.nx;
     lv.ny = c.ny;

@@ -2,11 +2,13 @@
 // exact solution (or, without one, against the finest level, Richardson-style) and fit observed
 // orders between successive levels. One routine serves `fplab verify` and the tests.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "solver/case_spec.hpp"
+#include "solver/problem.hpp"
 
 namespace fplab {
 
@@ -33,8 +35,10 @@ struct ConvergenceStudy {
 // refine = both: nx = level and dt ∝ 1/level, starting from the coarsest grid's stable dt.
 // Throws InputError for unknown refine names, fewer than two levels, or fewer than three
 // when the equation has no exact solution (the finest level is then the reference).
+// load: what io/ reads from files for a level's case (scores, from_run states); none by default.
+using InputsLoader = std::function<ProblemInputs(const CaseSpec&)>;
 ConvergenceStudy run_convergence(const CaseSpec& base, const std::string& refine,
-                                 const std::vector<int>& levels);
+                                 const std::vector<int>& levels, const InputsLoader& load = {});
 
 // Order p of errors measured against the finest level h_f, with the model e = C (h^p − h_f^p):
 // solves (h_k^p − h_f^p) / (h_{k+1}^p − h_f^p) = e_k / e_{k+1} by bisection on p ∈ [0.05, 40]

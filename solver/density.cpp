@@ -69,24 +69,6 @@ double GaussianMixture::pdf(double x, double y) const {
   return p;
 }
 
-Vec2 GaussianMixture::score(double x, double y) const {
-  // ∇ log Σ wₖNₖ = Σ rₖ (−Σₖ⁻¹(x − mₖ)) with responsibilities rₖ ∝ wₖNₖ formed in log space, so
-  // the score stays finite far in the tails where every Nₖ underflows. Two passes and no
-  // allocation: this may be called at every grid point of every time step.
-  double lmax = -std::numeric_limits<double>::infinity();
-  for (std::size_t k = 0; k < weights.size(); ++k)
-    lmax = std::max(lmax, log_gauss(component_const(weights[k], covs[k]), means[k], x, y));
-  Vec2 s = Vec2::Zero();
-  double r_sum = 0.0;
-  for (std::size_t k = 0; k < weights.size(); ++k) {
-    const ComponentConst c = component_const(weights[k], covs[k]);
-    const double r = std::exp(log_gauss(c, means[k], x, y) - lmax);
-    s -= r * (c.P * (Vec2(x, y) - means[k]));
-    r_sum += r;
-  }
-  return s / r_sum;
-}
-
 void GaussianMixture::cell_averages(const Grid2D& g, std::span<double> out, int q) const {
   check_size(g, out);
   if (q < 1) throw std::invalid_argument("GaussianMixture::cell_averages: q must be ≥ 1");

@@ -1,4 +1,4 @@
-// Densities given in closed form: Gaussian mixtures (pdf, score, cell averages by quadrature,
+// Densities given in closed form: Gaussian mixtures (pdf, cell averages by quadrature,
 // point values), and the initial density a case asks for, sampled on the grid as the method needs.
 #pragma once
 #include <span>
@@ -23,7 +23,6 @@ struct GaussianMixture {
   std::vector<Mat2> covs;       // symmetric positive definite
 
   double pdf(double x, double y) const;
-  Vec2 score(double x, double y) const;  // ∇ log pdf
   // Cell averages (1/|cell|) ∫_cell pdf, by tensor Gauss–Legendre quadrature with q points a side.
   void cell_averages(const Grid2D& g, std::span<double> out, int q = 6) const;
   // Point values pdf(x_i, y_j) at the cell centres (spectral methods store these).

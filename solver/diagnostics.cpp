@@ -139,4 +139,26 @@ DiagnosticRow compute_diagnostics(const Grid2D& g, std::span<const double> p,
   return row;
 }
 
+std::vector<std::string> target_diagnostic_names(std::span<const double> data) {
+  if (data.empty()) return {};
+  const bool positive = *std::min_element(data.begin(), data.end()) > 0.0;
+  if (positive) return {"l1_to_data", "rel_entropy_to_data"};
+  return {"l1_to_data"};
+}
+
+void append_target_diagnostics(const Grid2D& g, std::span<const double> p,
+                               std::span<const double> data, DiagnosticRow& row) {
+  if (data.empty()) return;
+  check_span(data, g, "data", false);
+  const bool positive = *std::min_element(data.begin(), data.end()) > 0.0;
+  double l1 = 0.0, rel = 0.0;
+#pragma omp parallel for reduction(+ : l1, rel) schedule(static)
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    l1 += std::abs(p[k] - data[k]);
+    if (positive && p[k] > 0.0) rel += p[k] * std::log(p[k] / data[k]);
+  }
+  row.emplace_back("l1_to_data", l1 * g.cell_area());
+  if (positive) row.emplace_back("rel_entropy_to_data", rel * g.cell_area());
+}
+
 }  // namespace fplab

@@ -17,4 +17,10 @@ std::vector<std::string> diagnostic_names(bool has_equilibrium, bool has_exact);
 DiagnosticRow compute_diagnostics(const Grid2D& g, std::span<const double> p,
                                   std::span<const double> p_eq, std::span<const double> exact);
 
+// Against the data density a reverse run should reach (empty: none): l1_to_data = ∫|p − data|,
+// and rel_entropy_to_data = ∫_{p>0} p log(p/data) when data > 0 in every cell.
+std::vector<std::string> target_diagnostic_names(std::span<const double> data);
+void append_target_diagnostics(const Grid2D& g, std::span<const double> p,
+                               std::span<const double> data, DiagnosticRow& row);
+
 }  // namespace fplab

@@ -23,6 +23,7 @@ struct RunInfo {
   std::string output_dir;
   std::vector<std::string> diagnostic_names;   // the columns every snapshot carries, in order
   bool has_exact = false;                      // snapshots carry the exact solution
+  bool has_score = false;                      // snapshots carry ∇ log p (output.store_score)
   Sampling sampling = Sampling::cell_average;  // what density/exact values are (SPEC §2)
 };
 
@@ -32,6 +33,7 @@ struct Snapshot {
   std::size_t step = 0;  // time steps taken so far
   std::span<const double> density;  // grid.size(), row-major (j, i)
   std::span<const double> exact;    // empty when there is no exact solution
+  std::span<const double> score_x, score_y;  // ∇ log p; empty unless RunInfo::has_score
   const DiagnosticRow* diagnostics = nullptr;
 };
 

@@ -13,9 +13,9 @@
 
 #include "solver/density.hpp"
 #include "solver/diagnostics.hpp"
-#include "solver/discretisation.hpp"
 #include "solver/equations/equation.hpp"
 #include "solver/errors.hpp"
+#include "solver/score/grid_score.hpp"
 #include "solver/time/integrator.hpp"
 
 namespace fplab {
@@ -82,90 +82,108 @@ std::vector<double> output_times(double t_end, double output_every) {
   return times;
 }
 
-SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sinks,
-                          const SimulationOptions& opts) {
-  const Grid2D grid{spec.nx, spec.ny, spec.x0, spec.x1, spec.y0, spec.y1};
-  const auto equation = make_equation(spec);
-  const auto op = make_operator(spec, *equation, grid);
-  const auto integrator = make_integrator(spec.solver.integrator);
+Simulation::Simulation(const CaseSpec& spec, ProblemInputs inputs)
+    : spec_(spec), inputs_(std::move(inputs)) {
   try {
-    integrator->init(*op);  // implicit ones assemble and factorise here
+    pb_ = make_problem(spec, inputs_);
+    pb_.integrator->init(*pb_.op);  // implicit ones assemble and factorise here
   } catch (const InputError& e) {
     if (spec.source_path.empty()) throw;
     throw InputError(spec.source_path + ": " + e.what());  // name the case file, as the loader does
   }
-
-  // Initial data, p_eq and the exact solution mean what the method's values mean (SPEC §2).
-  const Sampling sampling = sampling_of(spec);
-  std::vector<double> u(grid.size());
-  initial_density(spec, grid, u, sampling);
-  op->begin(u, 0.0);
-
-  std::vector<double> p_eq, exact;
-  if (equation->has_equilibrium()) {
-    p_eq.resize(grid.size());
-    equation->equilibrium(grid, p_eq, sampling);
+  const Grid2D& g = pb_.grid;
+  // Initial data, p_eq, the exact solution and the target mean what the method's values mean.
+  u_.resize(g.size());
+  initial_state(spec, pb_, inputs_, u_);
+  pb_.op->begin(u_, 0.0);
+  const Equation& eq = *pb_.equation;
+  if (eq.has_equilibrium()) {
+    p_eq_.resize(g.size());
+    eq.equilibrium(g, p_eq_, pb_.sampling);
   }
-  const bool has_exact = equation->has_exact();
-  if (has_exact) exact.resize(grid.size());
+  if (eq.has_exact()) exact_.resize(g.size());
+  target_ = target_density(pb_, inputs_);
+  if (spec.output.store_score) {
+    score_x_.resize(g.size());
+    score_y_.resize(g.size());
+  }
+  coefficients_vary_ = eq.drift_depends_on_time() || eq.diffusion_depends_on_time();
+}
 
+// dt: fixed from the case, or cfl × the operator's stability bound (re-evaluated each step when
+// the coefficients depend on time).
+double Simulation::step_dt(double t) const {
+  if (spec_.solver.dt) return *spec_.solver.dt;
+  const double bound = stable_step(*pb_.integrator, *pb_.op, t);
+  if (!std::isfinite(bound)) return spec_.time.output_every;  // nothing constrains dt
+  return spec_.solver.cfl * bound;
+}
+
+void Simulation::warn_fixed_dt() const {
+  const TimeIntegrator& integ = *pb_.integrator;
+  const bool explicit_part =
+      integ.is_explicit() || integ.needs() == TimeIntegrator::Needs::stiff_assembly;
+  if (!spec_.solver.dt || !explicit_part) return;
+  const auto bound =
+      smallest_stable_step(integ, *pb_.op, spec_.time.t_end, coefficients_vary_ ? 100 : 0);
+  if (*spec_.solver.dt > bound.dt)
+    spdlog::warn(
+        "solver.dt = {} exceeds the explicit stability bound {:.4g} of {} (at t = {:.4g}): "
+        "expect instability",
+        *spec_.solver.dt, bound.dt, spec_.solver.integrator, bound.t);
+}
+
+RunInfo Simulation::run_info(const SimulationOptions& opts) const {
   RunInfo info;
-  info.spec = &spec;
-  info.grid = grid;
+  info.spec = &spec_;
+  info.grid = pb_.grid;
   info.command_line = opts.command_line;
-  info.output_dir = spec.output.dir;
-  info.diagnostic_names = diagnostic_names(!p_eq.empty(), has_exact);
+  info.output_dir = spec_.output.dir;
+  info.diagnostic_names = diagnostic_names(!p_eq_.empty(), !exact_.empty());
+  const auto extra = target_diagnostic_names(target_);
+  info.diagnostic_names.insert(info.diagnostic_names.end(), extra.begin(), extra.end());
   // Absorbing walls: the mass that has left, so that mass + outflow is the initial mass.
-  if (op->has_outflow()) info.diagnostic_names.emplace_back("outflow");
-  info.has_exact = has_exact;
-  info.sampling = sampling;
-  for (auto* s : sinks) s->begin(info);
+  if (pb_.op->has_outflow()) info.diagnostic_names.emplace_back("outflow");
+  info.has_exact = !exact_.empty();
+  info.has_score = spec_.output.store_score;
+  info.sampling = pb_.sampling;
+  return info;
+}
 
-  // dt: fixed from the case, or cfl × the operator's stability bound (re-evaluated each step
-  // when the coefficients depend on time).
-  const bool coefficients_vary =
-      equation->drift_depends_on_time() || equation->diffusion_depends_on_time();
-  auto step_dt = [&](double t) {
-    if (spec.solver.dt) return *spec.solver.dt;
-    const double bound = stable_step(*integrator, *op, t);
-    if (!std::isfinite(bound)) return spec.time.output_every;  // nothing constrains dt
-    return spec.solver.cfl * bound;
-  };
-  const bool explicit_part = integrator->is_explicit() ||
-                             integrator->needs() == TimeIntegrator::Needs::stiff_assembly;
-  if (spec.solver.dt && explicit_part) {
-    const auto bound =
-        smallest_stable_step(*integrator, *op, spec.time.t_end, coefficients_vary ? 100 : 0);
-    if (*spec.solver.dt > bound.dt)
-      spdlog::warn(
-          "solver.dt = {} exceeds the explicit stability bound {:.4g} of {} (at t = {:.4g}): "
-          "expect instability",
-          *spec.solver.dt, bound.dt, spec.solver.integrator, bound.t);
-  }
+const DiagnosticRow& Simulation::notify(std::span<OutputSink* const> sinks, int index, double t,
+                                        std::size_t steps) {
+  if (!exact_.empty()) pb_.equation->exact(pb_.grid, t, exact_, pb_.sampling);
+  row_ = compute_diagnostics(pb_.grid, u_, p_eq_, exact_);
+  append_target_diagnostics(pb_.grid, u_, target_, row_);
+  if (pb_.op->has_outflow()) row_.emplace_back("outflow", pb_.op->outflow());
+  if (!score_x_.empty()) score_from_density(pb_.grid, u_, score_x_, score_y_);
+  Snapshot snap;
+  snap.index = index;
+  snap.t = t;
+  snap.step = steps;
+  snap.density = u_;
+  snap.exact = exact_;
+  snap.score_x = score_x_;
+  snap.score_y = score_y_;
+  snap.diagnostics = &row_;
+  for (auto* s : sinks) s->write(snap);
+  return row_;
+}
+
+SimulationResult Simulation::run(std::span<OutputSink* const> sinks,
+                                 const SimulationOptions& opts) {
+  const RunInfo info = run_info(opts);
+  for (auto* s : sinks) s->begin(info);
+  warn_fixed_dt();
 
   SimulationResult result;
-  DiagnosticRow row;
-  auto notify = [&](int index, double t) {
-    if (has_exact) equation->exact(grid, t, exact, sampling);
-    row = compute_diagnostics(grid, u, p_eq, exact);
-    if (op->has_outflow()) row.emplace_back("outflow", op->outflow());
-    Snapshot snap;
-    snap.index = index;
-    snap.t = t;
-    snap.step = result.steps;
-    snap.density = u;
-    snap.exact = exact;
-    snap.diagnostics = &row;
-    for (auto* s : sinks) s->write(snap);
-  };
-
   const auto t0 = Clock::now();
-  const std::vector<double> times = output_times(spec.time.t_end, spec.time.output_every);
-  Progress progress(opts.progress, spec.time.t_end);
+  const std::vector<double> times = output_times(spec_.time.t_end, spec_.time.output_every);
+  Progress progress(opts.progress, spec_.time.t_end);
   // Instability: non-finite values, or ∫|p| grown a thousandfold (see abs_sum).
-  const double norm0 = abs_sum(u);
+  const double norm0 = abs_sum(u_);
   auto check_stable = [&](double t_now, double h) {
-    const double norm = abs_sum(u);
+    const double norm = abs_sum(u_);
     if (std::isfinite(norm) && norm <= 1e3 * norm0) return;
     throw NumericalError(fmt::format(
         "the solution became unstable at t = {:.6g} (step {}, dt = {:.3g}): {}; lower "
@@ -177,42 +195,48 @@ SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sin
   double t = 0.0;
   double dt = step_dt(0.0);
   double stepping_seconds = 0.0;  // time inside integrator steps only, for cell updates/s
-  notify(0, t);
+  notify(sinks, 0, t, 0);
   for (std::size_t k = 1; k < times.size(); ++k) {
     const double t_out = times[k];
     while (t < t_out) {
-      if (coefficients_vary) dt = step_dt(t);
+      if (coefficients_vary_) dt = step_dt(t);
       // Land exactly on the output time; avoid a sliver step by stretching the last one ≤ 1e-6.
       const bool last = t + dt * (1.0 + 1e-6) >= t_out;
       const double h = last ? t_out - t : dt;
       const auto ts = Clock::now();
-      integrator->step(*op, t, h, u);
+      pb_.integrator->step(*pb_.op, t, h, u_);
       stepping_seconds += seconds_since(ts);
       t = last ? t_out : t + h;
-      op->accept_step(u, t, h);
+      pb_.op->accept_step(u_, t, h);
       ++result.steps;
       result.dt_last = h;
       if (result.steps % 16 == 0) check_stable(t, h);
       progress.update(t, result.steps, h);
     }
     check_stable(t, result.dt_last);
-    notify(static_cast<int>(k), t);
+    notify(sinks, static_cast<int>(k), t, result.steps);
   }
 
   result.wall_seconds = seconds_since(t0);
   result.cell_updates_per_second =
-      stepping_seconds > 0 ? double(result.steps) * grid.size() / stepping_seconds : 0.0;
-  result.final_row = row;
-  result.final_density = u;
+      stepping_seconds > 0 ? double(result.steps) * pb_.grid.size() / stepping_seconds : 0.0;
+  result.final_row = row_;
+  result.final_density = u_;
 
   RunSummary summary;
   summary.steps = result.steps;
   summary.t_end = t;
   summary.wall_seconds = result.wall_seconds;
   summary.cell_updates_per_second = result.cell_updates_per_second;
-  summary.final_row = row;
+  summary.final_row = row_;
   for (auto* s : sinks) s->end(summary);
   return result;
+}
+
+SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sinks,
+                          const SimulationOptions& opts, ProblemInputs inputs) {
+  Simulation sim(spec, std::move(inputs));
+  return sim.run(sinks, opts);
 }
 
 }  // namespace fplab

@@ -1,11 +1,13 @@
-// The driver: builds grid, equation, operator and integrator from a case, steps to every output
-// time (landing on it exactly), computes diagnostics and notifies the output sinks.
+// The driver: steps a Problem (solver/problem.hpp) to every output time (landing on it exactly),
+// computes diagnostics and notifies the output sinks (MFEM style: integrator->init(op);
+// integrator->step(op, t, dt, u)). Construction lives in make_problem.
 #pragma once
 #include <span>
 #include <string>
 
 #include "solver/case_spec.hpp"
 #include "solver/output_sink.hpp"
+#include "solver/problem.hpp"
 
 namespace fplab {
 
@@ -26,9 +28,35 @@ struct SimulationResult {
 // Output times t_k = k·output_every, the last one exactly t_end.
 std::vector<double> output_times(double t_end, double output_every);
 
-// Runs the case. InputError for unsupported combinations, NumericalError when the density
-// stops being finite (sinks keep every snapshot written before that).
+// One run of a case: the problem, its state and its diagnostics' references (p_eq, exact,
+// target), stepped by run().
+class Simulation {
+ public:
+  // Builds the problem (make_problem), initialises the integrator (implicit ones assemble and
+  // factorise here) and the initial state. InputError for unsupported combinations.
+  Simulation(const CaseSpec& spec, ProblemInputs inputs = {});
+  // Steps to t_end, notifying the sinks at every output time. NumericalError when the density
+  // stops being finite or grows (sinks keep every snapshot written before that).
+  SimulationResult run(std::span<OutputSink* const> sinks, const SimulationOptions& opts = {});
+  const Problem& problem() const { return pb_; }
+
+ private:
+  double step_dt(double t) const;
+  void warn_fixed_dt() const;
+  RunInfo run_info(const SimulationOptions& opts) const;
+  const DiagnosticRow& notify(std::span<OutputSink* const> sinks, int index, double t,
+                              std::size_t steps);
+
+  const CaseSpec& spec_;
+  ProblemInputs inputs_;
+  Problem pb_;
+  std::vector<double> u_, p_eq_, exact_, target_, score_x_, score_y_;
+  bool coefficients_vary_ = false;
+  DiagnosticRow row_;
+};
+
+// Runs the case: Simulation(spec, inputs).run(sinks, opts).
 SimulationResult simulate(const CaseSpec& spec, std::span<OutputSink* const> sinks,
-                          const SimulationOptions& opts = {});
+                          const SimulationOptions& opts = {}, ProblemInputs inputs = {});
 
 }  // namespace fplab

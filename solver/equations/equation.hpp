@@ -11,6 +11,7 @@
 #include "solver/case_spec.hpp"
 #include "solver/density.hpp"
 #include "solver/grid.hpp"
+#include "solver/vector_field.hpp"
 
 namespace fplab {
 
@@ -19,9 +20,17 @@ class Equation {
   virtual ~Equation() = default;
   virtual std::string name() const = 0;  // the SPEC's equation.type
 
-  // Transport velocity f(x, y, t) (zero when has_drift() is false).
+  // Transport velocity f(x, y, t) (zero when has_drift() is false), evaluated in batches
+  // (see vector_field.hpp: empty out_x or out_y means that component is not wanted).
+  // Thread-safe. The default is the zero field.
   virtual bool has_drift() const { return false; }
-  virtual Vec2 drift(double /*x*/, double /*y*/, double /*t*/) const { return Vec2::Zero(); }
+  virtual void drift_batch(std::span<const double> xs, std::span<const double> ys, double t,
+                           std::span<double> out_x, std::span<double> out_y) const;
+  // The drift at an operator's fixed points (face centres, nodes), evaluated at many times; the
+  // default calls drift_batch on them. Keeps a reference: the equation must outlive it.
+  virtual std::unique_ptr<FieldAtPoints> drift_at(PointSet points) const;
+  // One point, for tests and messages (drift_batch on one point).
+  Vec2 drift(double x, double y, double t) const;
   virtual bool drift_depends_on_time() const { return false; }
   // A potential U with f = −∇U, when the drift is one (exponential-fitting schemes difference U
   // across faces so that e^{−U/K} is an exact discrete equilibrium).
@@ -48,10 +57,18 @@ class Equation {
   virtual bool has_exact() const { return false; }
   virtual void exact(const Grid2D& /*g*/, double /*t*/, std::span<double> /*out*/,
                      Sampling /*s*/) const {}
+
+  // The density a reverse (generative) run should arrive at, when known in closed form
+  // (diagnostics l1_to_data, rel_entropy_to_data).
+  virtual bool has_target() const { return false; }
+  virtual void target(const Grid2D& /*g*/, std::span<double> /*out*/, Sampling /*s*/) const {}
 };
 
 // Builds the equation a case names (equation.type), with its initial data for exact solutions.
 // Throws InputError for combinations that are not supported.
-std::unique_ptr<Equation> make_equation(const CaseSpec& spec);
+// score: the score field of a reverse_fokker_planck case when io/ built it from a file
+// (tabulated, hdf5); null otherwise (exact scores are built from the case).
+std::unique_ptr<Equation> make_equation(const CaseSpec& spec,
+                                        std::shared_ptr<const class ScoreField> score = nullptr);
 
 }  // namespace fplab

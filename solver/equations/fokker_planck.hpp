@@ -22,7 +22,8 @@ class FokkerPlanck : public Equation {
   std::string name() const override { return "fokker_planck"; }
 
   bool has_drift() const override { return has_drift_; }
-  Vec2 drift(double x, double y, double t) const override;
+  void drift_batch(std::span<const double> xs, std::span<const double> ys, double t,
+                   std::span<double> out_x, std::span<double> out_y) const override;
   bool drift_depends_on_time() const override { return drift_time_; }
   // Potential drift: U itself; linear drift with symmetric C and constant a: U = ½ a xᵀCx.
   bool has_potential() const override;

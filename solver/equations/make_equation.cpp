@@ -6,11 +6,14 @@
 #include "solver/equations/equation.hpp"
 #include "solver/equations/fokker_planck.hpp"
 #include "solver/equations/heat.hpp"
+#include "solver/equations/reverse_fokker_planck.hpp"
 #include "solver/errors.hpp"
+#include "solver/score/make_score.hpp"
 
 namespace fplab {
 
-std::unique_ptr<Equation> make_equation(const CaseSpec& spec) {
+std::unique_ptr<Equation> make_equation(const CaseSpec& spec,
+                                        std::shared_ptr<const ScoreField> score) {
   const EquationSpec& eq = spec.equation;
   if (spec.exact != "auto" && spec.exact != "none")
     throw InputError(fmt::format("exact: expected auto or none, got '{}'", spec.exact));
@@ -20,7 +23,9 @@ std::unique_ptr<Equation> make_equation(const CaseSpec& spec) {
   if (eq.type == "heat") return std::make_unique<Heat>(eq, spec.initial, want_exact);
   if (eq.type == "bgk") return std::make_unique<Bgk>(eq, spec.initial, want_exact);
   if (eq.type == "reverse_fokker_planck")
-    throw InputError("equation.type: reverse_fokker_planck is not implemented yet");
+    return std::make_unique<ReverseFokkerPlanck>(eq, score ? std::move(score) : make_score(eq),
+                                                 spec.initial.type == "forward_solution",
+                                                 want_exact);
   throw InputError(fmt::format(
       "equation.type: expected one of fokker_planck, heat, bgk, reverse_fokker_planck, got '{}'",
       eq.type));

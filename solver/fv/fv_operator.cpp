@@ -56,7 +56,9 @@ class FVOperator final : public SpatialOperator {
     return static_cast<std::size_t>(j + kGhost) * px_ + static_cast<std::size_t>(i + kGhost);
   }
   void fill_ghosts(double* b) const;  // call inside a parallel region (orphaned omp for)
+  void make_face_evaluators();
   void refresh_drift(double t) const;
+  void potential_face_drifts(double t) const;
   double mass_of(std::span<const double> u) const;
   // The terms `terms` (a Term mask) of the right-hand side; no side effects.
   void rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms);
@@ -95,6 +97,8 @@ class FVOperator final : public SpatialOperator {
   mutable double v_time_ = std::numeric_limits<double>::quiet_NaN();
   mutable bool v_valid_ = false;
   mutable double max_outflow_ = 0.0;
+  // The equation's drift at the x- and y-face centres (made once; see make_face_evaluators).
+  mutable std::unique_ptr<FieldAtPoints> drift_xf_, drift_yf_;
 
   // Assembly by probing (see assemble): per part, the colouring period in x and y and, for every
   // colour and row, the index of that row's entry in A's value array (−1: no entry).
@@ -153,49 +157,57 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
   fy_.assign(static_cast<std::size_t>(nx_) * (ny_ + 1), 0.0);
   vx_.assign(fx_.size(), 0.0);
   vy_.assign(fy_.size(), 0.0);
+  if (has_drift_) make_face_evaluators();
   refresh_drift(0.0);
+}
+
+// Face-centre points of the normal velocities, in the layout of vx_ and vy_: x-faces
+// (x_{i−½}, y_j), i ∈ [0, nx]; y-faces (x_i, y_{j−½}), j ∈ [0, ny], with a periodic top face at y0
+// (it is the bottom face's image).
+void FVOperator::make_face_evaluators() {
+  PointSet xf, yf;
+  xf.x.reserve(vx_.size());
+  xf.y.reserve(vx_.size());
+  for (int j = 0; j < ny_; ++j)
+    for (int i = 0; i <= nx_; ++i) {
+      xf.x.push_back(g_.x_edge(i));
+      xf.y.push_back(g_.yc(j));
+    }
+  yf.x.reserve(vy_.size());
+  yf.y.reserve(vy_.size());
+  for (int j = 0; j <= ny_; ++j)
+    for (int i = 0; i < nx_; ++i) {
+      yf.x.push_back(g_.xc(i));
+      yf.y.push_back(g_.y_edge(periodic_ && j == ny_ ? 0 : j));
+    }
+  drift_xf_ = eq_.drift_at(std::move(xf));
+  drift_yf_ = eq_.drift_at(std::move(yf));
 }
 
 void FVOperator::refresh_drift(double t) const {
   if (!has_drift_) return;
   if (v_valid_ && (!drift_varies_ || t == v_time_)) return;
-  // Serial on purpose: Equation::drift need not be thread-safe (expression drifts evaluate
-  // through a muparser object with internal state). 2 N evaluations, once per stage time.
-  // Exponential fitting wants v = −(U_R − U_L)/h across a face (then e^{−U/K} at the cell
-  // centres has zero flux exactly); other schemes take f·n at the face centre. The two agree to
-  // O(h²). Absorbing walls have no cell outside: f·n at the wall face centre there.
+  // All faces of a direction in one batch (the equation parallelises it); only the normal
+  // component is asked for.
+  drift_xf_->eval(t, vx_, {});
+  drift_yf_->eval(t, {}, vy_);
+  if (use_potential_) potential_face_drifts(t);
+  // No flux crosses a zero-flux wall; a periodic wall is one face, seen from x0 (resp. y0).
+  // Absorbing walls keep f·n at the wall face centre (there is no cell outside).
   for (int j = 0; j < ny_; ++j) {
     double* v = vx_.data() + static_cast<std::size_t>(j) * (nx_ + 1);
-    const double y = g_.yc(j);
-    for (int i = 0; i <= nx_; ++i) {
-      const bool wall = !periodic_ && (i == 0 || i == nx_);
-      v[i] = use_potential_ && !wall
-                 ? -(eq_.potential(g_.xc(i), y, t) - eq_.potential(g_.xc(i - 1), y, t)) / dx_
-                 : eq_.drift(g_.x_edge(i), y, t).x();
-    }
-    // No flux crosses a zero-flux wall; a periodic wall is one face, seen from x0.
     if (periodic_)
       v[nx_] = v[0];
     else if (!dirichlet_)
       v[0] = v[nx_] = 0.0;
   }
-  for (int j = 0; j <= ny_; ++j) {
-    double* v = vy_.data() + static_cast<std::size_t>(j) * nx_;
-    const bool wall = !periodic_ && (j == 0 || j == ny_);
-    if (wall && !dirichlet_) {
-      std::fill(v, v + nx_, 0.0);
-      continue;
-    }
-    const int je = periodic_ && j == ny_ ? 0 : j;
-    const double y = g_.y_edge(je);
-    for (int i = 0; i < nx_; ++i)
-      v[i] = use_potential_ && !wall ? -(eq_.potential(g_.xc(i), g_.yc(je), t) -
-                                         eq_.potential(g_.xc(i), g_.yc(je - 1), t)) /
-                                           dy_
-                                     : eq_.drift(g_.xc(i), y, t).y();
+  if (!periodic_ && !dirichlet_) {
+    std::fill(vy_.begin(), vy_.begin() + nx_, 0.0);
+    std::fill(vy_.end() - nx_, vy_.end(), 0.0);
   }
   // Largest outflow rate of a cell: what forward Euler must not exceed (see max_stable_dt).
   double worst = 0.0;
+#pragma omp parallel for reduction(max : worst) schedule(static) if (g_.size() >= kParallelMinCells)
   for (int j = 0; j < ny_; ++j)
     for (int i = 0; i < nx_; ++i) {
       const double* vx = vx_.data() + static_cast<std::size_t>(j) * (nx_ + 1);
@@ -207,6 +219,26 @@ void FVOperator::refresh_drift(double t) const {
   max_outflow_ = worst;
   v_time_ = t;
   v_valid_ = true;
+}
+
+// Exponential fitting wants v = −(U_R − U_L)/h across an interior face (then e^{−U/K} at the
+// cell centres has zero flux exactly); the face-centre f·n of other schemes agrees to O(h²).
+void FVOperator::potential_face_drifts(double t) const {
+  for (int j = 0; j < ny_; ++j) {
+    double* v = vx_.data() + static_cast<std::size_t>(j) * (nx_ + 1);
+    const double y = g_.yc(j);
+    for (int i = 0; i <= nx_; ++i)
+      if (periodic_ || (i > 0 && i < nx_))
+        v[i] = -(eq_.potential(g_.xc(i), y, t) - eq_.potential(g_.xc(i - 1), y, t)) / dx_;
+  }
+  for (int j = 0; j <= ny_; ++j) {
+    if (!periodic_ && (j == 0 || j == ny_)) continue;
+    double* v = vy_.data() + static_cast<std::size_t>(j) * nx_;
+    const int je = periodic_ && j == ny_ ? 0 : j;
+    for (int i = 0; i < nx_; ++i)
+      v[i] = -(eq_.potential(g_.xc(i), g_.yc(je), t) - eq_.potential(g_.xc(i), g_.yc(je - 1), t)) /
+             dy_;
+  }
 }
 
 void FVOperator::fill_ghosts(double* b) const {

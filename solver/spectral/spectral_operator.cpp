@@ -99,6 +99,13 @@ FourierOperator::FourierOperator(const Equation& eq, const Grid2D& g, const Spec
   if (eq.has_drift()) {
     fx_.assign(n, 0.0);
     fy_.assign(n, 0.0);
+    PointSet nodes;
+    for (int j = 0; j < g.ny; ++j)
+      for (int i = 0; i < g.nx; ++i) {
+        nodes.x.push_back(g.xc(i));
+        nodes.y.push_back(g.yc(j));
+      }
+    drift_nodes_ = eq.drift_at(std::move(nodes));
     refresh_drift(0.0);
     // A drift like f = −x jumps across the periodic seam: the jump then dwarfs the largest
     // difference between neighbouring cells.
@@ -132,21 +139,19 @@ void FourierOperator::refresh_drift(double t) const {
   if (!eq_.has_drift()) return;
   if (!eq_.drift_depends_on_time() && !std::isnan(drift_t_)) return;
   if (t == drift_t_) return;
-  // Serial on purpose: an Equation's drift (e.g. a parsed expression) need not be thread-safe.
+  // All nodes in one batch (the equation parallelises it).
+  drift_nodes_->eval(t, fx_, fy_);
   double mx = 0.0, my = 0.0;
   for (int j = 0; j < g_.ny; ++j)
     for (int i = 0; i < g_.nx; ++i) {
-      const Vec2 f = eq_.drift(g_.xc(i), g_.yc(j), t);
-      if (!std::isfinite(f.x()) || !std::isfinite(f.y()))
+      const std::size_t q = g_.index(i, j);
+      if (!std::isfinite(fx_[q]) || !std::isfinite(fy_[q]))
         throw NumericalError(
             fmt::format("the drift is not finite at (x, y) = ({:.6g}, {:.6g}), "
                         "t = {:.6g}",
                         g_.xc(i), g_.yc(j), t));
-      const std::size_t q = g_.index(i, j);
-      fx_[q] = f.x();
-      fy_[q] = f.y();
-      mx = std::max(mx, std::abs(f.x()));
-      my = std::max(my, std::abs(f.y()));
+      mx = std::max(mx, std::abs(fx_[q]));
+      my = std::max(my, std::abs(fy_[q]));
     }
   fmax_x_ = mx;
   fmax_y_ = my;

@@ -80,6 +80,7 @@ class FourierOperator final : public DiagonalSplitOperator {
   mutable double fmax_x_ = 0.0, fmax_y_ = 0.0;
   // When the drift is affine on the grid, f = A x + b (e.g. OU), the products form f on the fly
   // and skip streaming fx_, fy_ from memory.
+  mutable std::unique_ptr<FieldAtPoints> drift_nodes_;  // the drift at the cell centres
   mutable bool drift_affine_ = false;
   mutable Mat2 drift_A_ = Mat2::Zero();
   mutable Vec2 drift_b_ = Vec2::Zero();

@@ -516,13 +516,13 @@ TEST_CASE("case file: errors name the file, the line and the key, and suggest th
       {"density type not implemented yet",
        {{11, "  type: moons"}},
        {},
-       {"bad.yaml:11: initial.type: expected one of gaussian, mixture, got 'moons', which is not "
-        "implemented yet"}},
-      {"equation type not implemented yet",
+       {"bad.yaml:11: initial.type: expected one of gaussian, mixture, from_run, forward_solution, "
+        "got 'moons', which is not implemented yet"}},
+      {"reverse equation with the keys of a forward one",
        {{6, "  type: reverse_fokker_planck"}},
        {},
-       {"bad.yaml:6: equation.type: expected one of fokker_planck, heat, bgk",
-        "not implemented yet"}},
+       {"bad.yaml:7: equation.drift: unknown key in a reverse_fokker_planck equation",
+        "forward, T, lambda, score"}},
       {"output format unknown",
        {{23, "  formats: [hdf5, csv]"}},
        {},

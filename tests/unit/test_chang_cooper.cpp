@@ -13,6 +13,7 @@
 
 #include "solver/equations/fokker_planck.hpp"
 #include "solver/fv/flux_scheme.hpp"
+#include "tests/unit/pointwise_equation.hpp"
 #include "solver/fv/fv_operator.hpp"
 #include "solver/time/integrator.hpp"
 
@@ -57,12 +58,12 @@ std::vector<double> gaussian_averages(const Grid2D& g, Vec2 m, double s) {
 }
 
 // f = −c x (linear, no potential exposed), K given: the face drift is f·n at the face centre.
-class EqLinearK final : public fplab::Equation {
+class EqLinearK final : public fplab_test::PointwiseEquation {
  public:
   EqLinearK(double c, Mat2 K) : c_(c), K_(K) {}
   std::string name() const override { return "test_linear_k"; }
   bool has_drift() const override { return c_ != 0.0; }
-  Vec2 drift(double x, double y, double) const override { return -c_ * Vec2(x, y); }
+  Vec2 drift_point(double x, double y, double) const override { return -c_ * Vec2(x, y); }
   bool has_diffusion() const override { return true; }
   Mat2 diffusion(double) const override { return K_; }
 
@@ -72,12 +73,12 @@ class EqLinearK final : public fplab::Equation {
 };
 
 // ∂t p = −f·∇p + ∇·(K∇p) with f constant.
-class EqTransport final : public fplab::Equation {
+class EqTransport final : public fplab_test::PointwiseEquation {
  public:
   EqTransport(Vec2 f, Mat2 K) : f_(f), K_(K) {}
   std::string name() const override { return "test_transport"; }
   bool has_drift() const override { return true; }
-  Vec2 drift(double, double, double) const override { return f_; }
+  Vec2 drift_point(double, double, double) const override { return f_; }
   bool has_diffusion() const override { return true; }
   Mat2 diffusion(double) const override { return K_; }
 

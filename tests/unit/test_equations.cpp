@@ -15,6 +15,7 @@
 #include "solver/errors.hpp"
 #include "solver/gaussian_flow.hpp"
 #include "solver/schedule.hpp"
+#include "solver/score/mixture_score.hpp"
 
 using namespace fplab;
 
@@ -148,12 +149,12 @@ TEST_CASE("score of a Gaussian is −Σ⁻¹(x − m), of a mixture the gradient
   const GaussianMixture g1{{1.0}, {m}, {S}};
   for (const Vec2& x : {Vec2(0, 0), Vec2(-2, 3), Vec2(40, -35)}) {
     const Vec2 expect = -S.inverse() * (x - m);
-    CHECK((g1.score(x(0), x(1)) - expect).norm() < 1e-12 * (1 + expect.norm()));
+    CHECK((fplab::MixtureScore(g1).at(x(0), x(1)) - expect).norm() < 1e-12 * (1 + expect.norm()));
   }
   const GaussianMixture mix{{0.4, 0.6}, {Vec2(-1, 0), Vec2(1.5, 0.5)}, {S, mat(0.3, 0, 0, 1.2)}};
   const double h = 1e-5;
   for (const Vec2& x : {Vec2(0.1, 0.2), Vec2(-1.3, 0.8), Vec2(2.0, -1.0)}) {
-    const Vec2 s = mix.score(x(0), x(1));
+    const Vec2 s = fplab::MixtureScore(mix).at(x(0), x(1));
     const double fx =
         (std::log(mix.pdf(x(0) + h, x(1))) - std::log(mix.pdf(x(0) - h, x(1)))) / (2 * h);
     const double fy =
@@ -162,7 +163,7 @@ TEST_CASE("score of a Gaussian is −Σ⁻¹(x − m), of a mixture the gradient
     CHECK(s(1) == doctest::Approx(fy).epsilon(1e-8));
   }
   // Far in the tails every component underflows; the score stays finite (log-sum-exp).
-  const Vec2 far = mix.score(60, -50);
+  const Vec2 far = fplab::MixtureScore(mix).at(60, -50);
   CHECK(far.allFinite());
 }
 
@@ -360,7 +361,7 @@ TEST_CASE("Fokker–Planck exact solution satisfies the PDE for every schedule")
   }
 }
 
-TEST_CASE("make_equation: types, exact: none, reverse not implemented") {
+TEST_CASE("make_equation: types, exact: none, a reverse equation without score data") {
   CaseSpec c = ou_case();
   auto fp = make_equation(c);
   CHECK(fp->name() == "fokker_planck");
@@ -382,8 +383,8 @@ TEST_CASE("make_equation: types, exact: none, reverse not implemented") {
   CHECK(make_equation(c)->name() == "heat");
   c.equation.type = "bgk";
   CHECK(make_equation(c)->has_relaxation());
-  c.equation.type = "reverse_fokker_planck";
-  CHECK_THROWS_WITH_AS(make_equation(c), doctest::Contains("not implemented yet"), InputError);
+  c.equation.type = "reverse_fokker_planck";  // an exact score needs its data block
+  CHECK_THROWS_WITH_AS(make_equation(c), doctest::Contains("equation.score.data"), InputError);
   c.equation.type = "fokker_plank";
   CHECK_THROWS_AS(make_equation(c), InputError);
   c.equation.type = "fokker_planck";

@@ -15,6 +15,7 @@
 
 #include "solver/errors.hpp"
 #include "solver/fv/flux_scheme.hpp"
+#include "tests/unit/pointwise_equation.hpp"
 #include "solver/fv/fv_operator.hpp"
 #include "solver/time/integrator.hpp"
 
@@ -68,13 +69,13 @@ double l1_distance(const Grid2D& g, const std::vector<double>& a, const std::vec
 }
 
 // f = −a(t) C x, K = D; a(t) = 1 + ½ sin 3t when time_dependent (exercises the drift refresh).
-class EqLinear final : public fplab::Equation {
+class EqLinear final : public fplab_test::PointwiseEquation {
  public:
   EqLinear(Mat2 C, Mat2 D, bool time_dependent = false)
       : C_(C), D_(D), time_dependent_(time_dependent) {}
   std::string name() const override { return "test_linear"; }
   bool has_drift() const override { return true; }
-  Vec2 drift(double x, double y, double t) const override {
+  Vec2 drift_point(double x, double y, double t) const override {
     const double a = time_dependent_ ? 1.0 + 0.5 * std::sin(3.0 * t) : 1.0;
     return -a * (C_ * Vec2(x, y));
   }
@@ -100,12 +101,12 @@ class EqDiffusion final : public fplab::Equation {
 };
 
 // ∂t p = −∇·(f p) with f constant: pure translation.
-class EqTranslation final : public fplab::Equation {
+class EqTranslation final : public fplab_test::PointwiseEquation {
  public:
   explicit EqTranslation(Vec2 f) : f_(f) {}
   std::string name() const override { return "test_translation"; }
   bool has_drift() const override { return true; }
-  Vec2 drift(double, double, double) const override { return f_; }
+  Vec2 drift_point(double, double, double) const override { return f_; }
 
  private:
   Vec2 f_;
@@ -491,12 +492,12 @@ TEST_CASE("time-dependent drift: the face velocities follow t, steady drift is f
 }
 
 // ∂t p = −∇·(f p) + ∇·(K∇p) with f and K constant.
-class EqTransport final : public fplab::Equation {
+class EqTransport final : public fplab_test::PointwiseEquation {
  public:
   EqTransport(Vec2 f, Mat2 K) : f_(f), K_(K) {}
   std::string name() const override { return "test_transport"; }
   bool has_drift() const override { return f_ != Vec2::Zero(); }
-  Vec2 drift(double, double, double) const override { return f_; }
+  Vec2 drift_point(double, double, double) const override { return f_; }
   bool has_diffusion() const override { return !K_.isZero(); }
   Mat2 diffusion(double) const override { return K_; }
 

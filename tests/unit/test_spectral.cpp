@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "solver/errors.hpp"
+#include "tests/unit/pointwise_equation.hpp"
 #include "solver/spectral/spectral_operator.hpp"
 #include "solver/spectral/transforms.hpp"
 #include "solver/time/exponential.hpp"
@@ -29,7 +30,7 @@ constexpr double pi = std::numbers::pi;
 
 // An equation given by its coefficients, for tests: drift f(x, y, t), K(t) = d(t)·K, optional
 // BGK relaxation towards a closed-form p_eq sampled at the cell centres.
-struct CoefficientEquation : fplab::Equation {
+struct CoefficientEquation : fplab_test::PointwiseEquation {
   std::function<Vec2(double, double, double)> f;  // empty: no drift
   bool f_varies = false;
   Mat2 K = Mat2::Zero();
@@ -39,7 +40,7 @@ struct CoefficientEquation : fplab::Equation {
 
   std::string name() const override { return "test"; }
   bool has_drift() const override { return bool(f); }
-  Vec2 drift(double x, double y, double t) const override { return f(x, y, t); }
+  Vec2 drift_point(double x, double y, double t) const override { return f(x, y, t); }
   bool drift_depends_on_time() const override { return f_varies; }
   bool has_diffusion() const override { return K != Mat2::Zero(); }
   Mat2 diffusion(double t) const override { return d ? d(t) * K : K; }

@@ -1,0 +1,25 @@
+// What a case needs from files, read for the solver (which stays free of HDF5): a tabulated
+// score from a forward run's result.h5, a user's score file (SPEC §4 layout), the last snapshot
+// of a previous run (`initial: {type: from_run}`), and the data density a reverse run aims at.
+#pragma once
+#include <string>
+
+#include "solver/case_spec.hpp"
+#include "solver/problem.hpp"
+#include "solver/score/grid_score.hpp"
+
+namespace fplab {
+
+// Everything the case reads from files; nothing for cases that read none. InputError (exit 2)
+// with one sentence naming the case file, the key and the dataset when a file does not fit.
+ProblemInputs load_problem_inputs(const CaseSpec& spec);
+
+// A user's score file: /grid/x, /grid/y (uniform node coordinates), /time (increasing),
+// /fields/score_x, /fields/score_y of shape (nt, ny, nx). InputError naming the dataset.
+ScoreTable read_score_file(const std::string& path);
+
+// A forward run's score: its /fields/score_x, score_y when stored (output.store_score), else
+// ∇ log p of every /fields/density snapshot (score_from_density). InputError naming the dataset.
+ScoreTable read_score_from_run(const std::string& path);
+
+}  // namespace fplab

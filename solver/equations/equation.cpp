@@ -1,0 +1,42 @@
+// Equation defaults: the zero drift, the drift at fixed points through drift_batch, one point.
+#include "solver/equations/equation.hpp"
+
+#include <algorithm>
+
+namespace fplab {
+namespace {
+
+// The drift at fixed points through Equation::drift_batch (equations without precomputation).
+class DriftAtPoints final : public FieldAtPoints {
+ public:
+  DriftAtPoints(const Equation& eq, PointSet points) : eq_(eq), points_(std::move(points)) {}
+  std::size_t size() const override { return points_.size(); }
+  void eval(double t, std::span<double> out_x, std::span<double> out_y) override {
+    eq_.drift_batch(points_.x, points_.y, t, out_x, out_y);
+  }
+
+ private:
+  const Equation& eq_;
+  PointSet points_;
+};
+
+}  // namespace
+
+void Equation::drift_batch(std::span<const double> /*xs*/, std::span<const double> /*ys*/,
+                           double /*t*/, std::span<double> out_x, std::span<double> out_y) const {
+  std::fill(out_x.begin(), out_x.end(), 0.0);
+  std::fill(out_y.begin(), out_y.end(), 0.0);
+}
+
+std::unique_ptr<FieldAtPoints> Equation::drift_at(PointSet points) const {
+  return std::make_unique<DriftAtPoints>(*this, std::move(points));
+}
+
+Vec2 Equation::drift(double x, double y, double t) const {
+  double fx = 0.0, fy = 0.0;
+  drift_batch(std::span<const double>(&x, 1), std::span<const double>(&y, 1), t,
+              std::span<double>(&fx, 1), std::span<double>(&fy, 1));
+  return {fx, fy};
+}
+
+}  // namespace fplab

@@ -1,0 +1,136 @@
+// Reverse Fokker–Planck equation: drift g = −f + (1+λ) d D s and diffusion λ d D at t = T − τ
+// (see reverse_fokker_planck.hpp), evaluated in batches from the forward drift and the score.
+#include "solver/equations/reverse_fokker_planck.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "solver/errors.hpp"
+#include "solver/score/exact_score.hpp"
+
+namespace fplab {
+namespace {
+
+// The reverse drift at fixed points: the forward drift and the score at the same points, each
+// with its own precomputation, combined into g. Scratch buffers are sized once.
+class ReverseDriftAtPoints final : public FieldAtPoints {
+ public:
+  ReverseDriftAtPoints(const ReverseFokkerPlanck& eq, PointSet pts)
+      : eq_(eq), n_(pts.size()), forward_(eq.forward().drift_at(pts)),
+        score_(eq.score().at_points(std::move(pts))), fx_(n_), fy_(n_), sx_(n_), sy_(n_) {}
+  std::size_t size() const override { return n_; }
+  void eval(double tau, std::span<double> out_x, std::span<double> out_y) override {
+    const double t = eq_.t_of(tau);
+    // D couples the components: with D_xy ≠ 0 g_x needs s_y too.
+    const bool cross = eq_.forward().has_cross_diffusion();
+    const bool want_x = !out_x.empty(), want_y = !out_y.empty();
+    const std::span<double> fx = want_x ? std::span<double>(fx_) : std::span<double>();
+    const std::span<double> fy = want_y ? std::span<double>(fy_) : std::span<double>();
+    forward_->eval(t, fx, fy);
+    score_->eval(t, want_x || cross ? std::span<double>(sx_) : std::span<double>(),
+                 want_y || cross ? std::span<double>(sy_) : std::span<double>());
+    eq_.combine(t, fx, fy, sx_, sy_);
+    if (want_x) std::copy(fx_.begin(), fx_.end(), out_x.begin());
+    if (want_y) std::copy(fy_.begin(), fy_.end(), out_y.begin());
+  }
+
+ private:
+  const ReverseFokkerPlanck& eq_;
+  std::size_t n_;
+  std::unique_ptr<FieldAtPoints> forward_, score_;
+  std::vector<double> fx_, fy_, sx_, sy_;
+};
+
+}  // namespace
+
+ReverseFokkerPlanck::ReverseFokkerPlanck(const EquationSpec& eq,
+                                         std::shared_ptr<const ScoreField> score,
+                                         bool exact_start, bool want_exact)
+    : forward_(eq, DensitySpec{}, false),
+      score_(std::move(score)),
+      T_(eq.T),
+      lambda_(eq.lambda),
+      D_(0.5 * (eq.D + eq.D.transpose())) {
+  if (!score_) throw std::logic_error("ReverseFokkerPlanck: no score field");
+  if (!(T_ > 0.0)) throw InputError("equation.T: expected a number > 0");
+  if (!(lambda_ >= 0.0)) throw InputError("equation.lambda: expected a number ≥ 0");
+  const double tol = 1e-9 * std::max(1.0, T_);
+  if (score_->t_first() > tol || score_->t_last() < T_ - tol)
+    throw InputError(fmt::format(
+        "equation.score: the score {} covers forward times [{:.6g}, {:.6g}], which does not "
+        "include [0, T] = [0, {:.6g}]",
+        score_->describe(), score_->t_first(), score_->t_last(), T_));
+  if (eq.score.has_data) target_ = eq.score.data;
+  if (exact_start) {
+    const auto* ex = dynamic_cast<const ExactScore*>(score_.get());
+    if (!ex)
+      throw InputError(
+          "initial.type: forward_solution (the exact forward density at T) needs "
+          "equation.score.type: exact");
+    start_ = ex->data();
+    if (want_exact) exact_ = start_;
+  }
+}
+
+void ReverseFokkerPlanck::forward_solution(const Grid2D& g, std::span<double> out,
+                                           Sampling s) const {
+  if (!start_) throw std::logic_error("ReverseFokkerPlanck: no forward_solution start");
+  forward_.linear_flow()->evolve(*start_, T_).sample(g, s, out);
+}
+
+void ReverseFokkerPlanck::combine(double t, std::span<double> fx, std::span<double> fy,
+                                  std::span<const double> sx, std::span<const double> sy) const {
+  const double c = (1.0 + lambda_) * forward_.schedule().d(t);
+  const double dxx = c * D_(0, 0), dxy = c * D_(0, 1), dyy = c * D_(1, 1);
+  const auto n = static_cast<std::ptrdiff_t>(std::max(fx.size(), fy.size()));
+  if (!fx.empty()) {
+    if (dxy != 0.0) {
+#pragma omp simd
+      for (std::ptrdiff_t k = 0; k < n; ++k) fx[k] = -fx[k] + dxx * sx[k] + dxy * sy[k];
+    } else {
+#pragma omp simd
+      for (std::ptrdiff_t k = 0; k < n; ++k) fx[k] = -fx[k] + dxx * sx[k];
+    }
+  }
+  if (!fy.empty()) {
+    if (dxy != 0.0) {
+#pragma omp simd
+      for (std::ptrdiff_t k = 0; k < n; ++k) fy[k] = -fy[k] + dxy * sx[k] + dyy * sy[k];
+    } else {
+#pragma omp simd
+      for (std::ptrdiff_t k = 0; k < n; ++k) fy[k] = -fy[k] + dyy * sy[k];
+    }
+  }
+}
+
+void ReverseFokkerPlanck::drift_batch(std::span<const double> xs, std::span<const double> ys,
+                                      double tau, std::span<double> out_x,
+                                      std::span<double> out_y) const {
+  // The general path (one-off points): temporaries for what out_x/out_y do not hold.
+  const std::size_t n = xs.size();
+  std::vector<double> fx(n), fy(n), sx(n), sy(n);
+  const double t = t_of(tau);
+  forward_.drift_batch(xs, ys, t, fx, fy);
+  score_->eval(xs, ys, t, sx, sy);
+  combine(t, fx, fy, sx, sy);
+  if (!out_x.empty()) std::copy(fx.begin(), fx.end(), out_x.begin());
+  if (!out_y.empty()) std::copy(fy.begin(), fy.end(), out_y.begin());
+}
+
+std::unique_ptr<FieldAtPoints> ReverseFokkerPlanck::drift_at(PointSet points) const {
+  return std::make_unique<ReverseDriftAtPoints>(*this, std::move(points));
+}
+
+void ReverseFokkerPlanck::exact(const Grid2D& g, double tau, std::span<double> out,
+                                Sampling s) const {
+  if (!exact_) return;
+  forward_.linear_flow()->evolve(*exact_, t_of(tau)).sample(g, s, out);
+}
+
+void ReverseFokkerPlanck::target(const Grid2D& g, std::span<double> out, Sampling s) const {
+  if (target_) density_on_grid(*target_, g, out, "equation.score.data", s);
+}
+
+}  // namespace fplab

@@ -1,0 +1,27 @@
+// The exact score of a forward linear Fokker–Planck solution started from a Gaussian or a
+// mixture (SPEC §4 `exact`): each component stays Gaussian (SPEC §5 moment flow), so
+// s(x, t) = ∇ log Σ wₖ N(mₖ(t), Σₖ(t)) in closed form for any C, D and schedule.
+#pragma once
+#include "solver/density.hpp"
+#include "solver/gaussian_flow.hpp"
+#include "solver/score/score_field.hpp"
+
+namespace fplab {
+
+class ExactScore final : public ScoreField {
+ public:
+  ExactScore(GaussianFlow flow, GaussianMixture data)
+      : flow_(std::move(flow)), data_(std::move(data)) {}
+  // The mixture is moved to t once per call (K 2×2 inverses), then scored point by point.
+  void eval(std::span<const double> xs, std::span<const double> ys, double t,
+            std::span<double> out_x, std::span<double> out_y) const override;
+  std::string describe() const override;
+  const GaussianMixture& data() const { return data_; }
+  const GaussianFlow& flow() const { return flow_; }
+
+ private:
+  GaussianFlow flow_;
+  GaussianMixture data_;
+};
+
+}  // namespace fplab

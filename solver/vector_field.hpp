@@ -1,0 +1,62 @@
+// Vector fields evaluated in batches — drifts f(x, t) and scores s(x, t) — for all the points a
+// stage needs at one time, never one virtual call per point. An operator asks once for the field
+// at its fixed points (face centres, nodes) and then evaluates it at many times; a field may
+// precompute per-point data there (interpolation stencils of a tabulated score).
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace fplab {
+
+// Points (x[k], y[k]), k < size().
+struct PointSet {
+  std::vector<double> x, y;
+  std::size_t size() const { return x.size(); }
+};
+
+// A field at the fixed points it was made for. eval is not thread-safe (it may use scratch
+// buffers of its own) but parallelises internally; each operator owns its evaluators.
+class FieldAtPoints {
+ public:
+  virtual ~FieldAtPoints() = default;
+  virtual std::size_t size() const = 0;
+  // out_x[k], out_y[k] = the field at point k and time t. An empty span: that component is not
+  // wanted (the FV x-faces need only f_x), and the field may skip computing it.
+  virtual void eval(double t, std::span<double> out_x, std::span<double> out_y) = 0;
+};
+
+// A vector field of (x, y, t).
+class VectorField {
+ public:
+  virtual ~VectorField() = default;
+  // The field at (xs[k], ys[k], t); empty out_x or out_y as in FieldAtPoints::eval.
+  // Thread-safe: const, no shared mutable state.
+  virtual void eval(std::span<const double> xs, std::span<const double> ys, double t,
+                    std::span<double> out_x, std::span<double> out_y) const = 0;
+  // The field at fixed points; the default keeps the points and calls eval. Keeps a reference:
+  // the field must outlive the evaluator.
+  virtual std::unique_ptr<FieldAtPoints> at_points(PointSet points) const;
+};
+
+// The default FieldAtPoints: the points, and eval on them.
+class BatchAtPoints final : public FieldAtPoints {
+ public:
+  BatchAtPoints(const VectorField& field, PointSet points)
+      : field_(field), points_(std::move(points)) {}
+  std::size_t size() const override { return points_.size(); }
+  void eval(double t, std::span<double> out_x, std::span<double> out_y) override {
+    field_.eval(points_.x, points_.y, t, out_x, out_y);
+  }
+
+ private:
+  const VectorField& field_;
+  PointSet points_;
+};
+
+inline std::unique_ptr<FieldAtPoints> VectorField::at_points(PointSet points) const {
+  return std::make_unique<BatchAtPoints>(*this, std::move(points));
+}
+
+}  // namespace fplab
