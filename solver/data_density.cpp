@@ -295,14 +295,14 @@ double deposit_kde(std::span<const Vec2> points, double bandwidth, const Grid2D&
     throw std::invalid_argument(fmt::format("deposit_kde: bandwidth {} is not > 0", bandwidth));
   std::fill(out.begin(), out.end(), 0.0);
   if (points.empty()) return 0.0;
-  // Batches bound the memory of the 1D factors (a window is ~12 bandwidths / h cells wide).
-  constexpr std::size_t kBatch = 4096;
   Batch b;
   b.sx = std::min(g.nx, static_cast<int>(std::ceil(12.0 * bandwidth / g.dx())) + 2);
   b.sy = std::min(g.ny, static_cast<int>(std::ceil(12.0 * bandwidth / g.dy())) + 2);
+  // Batches bound the memory of the 1D factors to 8 MB; few batches, few parallel regions.
+  const std::size_t batch = std::max<std::size_t>(1024, (std::size_t{1} << 20) / (b.sx + b.sy));
   const double weight = 1.0 / static_cast<double>(points.size());
-  for (std::size_t start = 0; start < points.size(); start += kBatch) {
-    batch_factors(points.subspan(start, std::min(kBatch, points.size() - start)), bandwidth, g, s,
+  for (std::size_t start = 0; start < points.size(); start += batch) {
+    batch_factors(points.subspan(start, std::min(batch, points.size() - start)), bandwidth, g, s,
                   b);
     batch_group_by_row(g, b);
     batch_add(g, b, weight, out);
