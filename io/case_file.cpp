@@ -10,10 +10,13 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <utility>
 
 #include "io/case_yaml.hpp"
+#include "io/grey_image.hpp"
+#include "solver/data_density.hpp"
 #include "solver/errors.hpp"
 #include "solver/fv/fv_operator.hpp"
 #include "solver/time/integrator.hpp"
@@ -31,7 +34,9 @@ constexpr const char* kExpectGridSize = "an integer ≥ 4";
 constexpr const char* kExpectSpd = "a symmetric positive definite 2×2 matrix [[a, b], [b, c]]";
 constexpr const char* kExpectPsd = "a symmetric positive semi-definite 2×2 matrix [[a, b], [b, c]]";
 constexpr const char* kExpectMatrix = "a 2×2 matrix [[a, b], [c, d]]";
+constexpr const char* kExpectExtent = "a rectangle [[x0, x1], [y0, y1]] with x0 < x1 and y0 < y1";
 constexpr int kGridSizeMax = 1 << 20;
+constexpr long long kSamplesMax = 100'000'000;  // 1.6 GB of points: beyond, memory runs out first
 
 const std::vector<std::string> kTopKeys = {"name",     "domain",  "grid",   "boundary",
                                            "equation", "initial", "solver", "time",
@@ -70,8 +75,9 @@ const Hints kEquationHints = {{"D", "diffusion.D"},
 const std::vector<std::string> kEquationTypes = {"fokker_planck", "heat", "bgk",
                                                  "reverse_fokker_planck"};
 const std::vector<std::string> kEquationTypesLater = {};
-const std::vector<std::string> kDensityTypes = {"gaussian", "mixture"};
-const std::vector<std::string> kDensityTypesLater = {"moons", "swiss_roll", "checkerboard", "image"};
+const std::vector<std::string> kDensityTypes = {"gaussian",   "mixture",      "moons",
+                                                "swiss_roll", "checkerboard", "image"};
+const std::vector<std::string> kDensityTypesLater = {};
 // Initial blocks only: a previous run's last snapshot, and (reverse runs with an exact score)
 // the exact forward density at T.
 const std::vector<std::string> kInitialOnlyTypes = {"from_run", "forward_solution"};
@@ -117,6 +123,20 @@ std::vector<std::string> schedule_keys(const std::string& type) {
   if (type == "vp" || type == "subvp") return {"type", "beta_min", "beta_max"};
   if (type == "ve") return {"type", "sigma_min", "sigma_max"};
   return {"type"};  // constant
+}
+
+// The keys of each sampled toy density (SPEC §2, solver/data_density.hpp).
+std::vector<std::string> toy_density_keys(const std::string& type) {
+  const std::vector<std::string> deposit = {"seed", "samples", "bandwidth"};
+  std::vector<std::string> keys = {"type"};
+  if (type == "image")
+    keys.insert(keys.end(), {"path", "extent", "invert"});
+  else if (type == "checkerboard")
+    keys.insert(keys.end(), {"scale", "center"});
+  else  // moons, swiss_roll
+    keys.insert(keys.end(), {"noise", "scale", "center"});
+  keys.insert(keys.end(), deposit.begin(), deposit.end());
+  return keys;
 }
 
 // "[[1, 2], [2, 1]]" as a message shows a matrix.
@@ -166,20 +186,84 @@ double read_positive(const CaseItem& it) {
   return read_number(it, kExpectPositive, [](double v) { return v > 0; });
 }
 
-// An existing file named by `it` (relative paths: to the working directory, like output.dir).
-std::string read_existing_file(const CaseItem& it, std::string_view what) {
-  const std::string path = read_string(it, what);
+// An input file's path as given and resolved: a relative path is relative to the case file's
+// folder (so a case and its data travel together); the spec keeps the absolute path, so the
+// resolved echo (stored in result.h5) reads the same file from anywhere.
+std::pair<std::string, std::string> input_path(const CaseItem& it, std::string_view what) {
+  const std::string given = read_string(it, what);
+  std::filesystem::path p(given);
+  if (p.is_relative()) p = std::filesystem::path(it.source->file()).parent_path() / p;
+  return {given, std::filesystem::absolute(p).lexically_normal().string()};
+}
+
+// An existing input file (see input_path): its absolute path.
+std::string read_input_file(const CaseItem& it, std::string_view what) {
+  const auto [given, path] = input_path(it, what);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    it.fail(fmt::format("expected {}, but '{}' {}", what, path,
+    it.fail(fmt::format("expected {}, but '{}' ({}) {}", what, given, path,
                         std::filesystem::exists(path, ec) ? "is not a regular file"
                                                           : "does not exist"));
   return path;
 }
 
-// A density block (SPEC §2): gaussian {mean, cov} or mixture {weights, means, covs}; as an
-// initial block (`initial`) also from_run {path} and forward_solution.
-DensitySpec read_density(const CaseItem& it, bool initial = false) {
+// [[x0, x1], [y0, y1]], each interval increasing.
+Extent read_extent(const CaseItem& it) {
+  const Mat2 m = read_mat2(it, kExpectExtent);
+  if (!(m(0, 0) < m(0, 1)) || !(m(1, 0) < m(1, 1))) it.fail_expected(kExpectExtent);
+  return {m(0, 0), m(0, 1), m(1, 0), m(1, 1)};
+}
+
+// The picture of an image density, read now so that a bad file is an error naming its key
+// (paths as input_path says).
+void read_picture(const CaseItem& path, DensitySpec& d) {
+  const auto [given, resolved] = input_path(path, "the path of a PNG picture");
+  d.path = resolved;
+  try {
+    d.image = read_grey_png(d.path);
+  } catch (const std::runtime_error& e) {
+    path.fail(fmt::format("cannot read the picture '{}' ({}): {}", given, d.path, e.what()));
+  }
+  if (!(image_mass(*d.image, d.invert) > 0.0))
+    path.fail(fmt::format(
+        "the picture '{}' holds no mass: every pixel is {} or transparent (bright pixels are "
+        "dense, dark ones with invert: true)",
+        given, d.invert ? "white" : "black"));
+}
+
+// moons, swiss_roll, checkerboard, image: the sampler's keys and the deposit's.
+DensitySpec read_toy_density(const CaseBlock& b, const std::string& type, const Extent& domain) {
+  DensitySpec d;
+  d.type = type;
+  b.keys_allowed(toy_density_keys(type), "a " + type + " density");
+  if (const CaseItem v = b.get("seed"); v.present())
+    d.seed = static_cast<std::uint64_t>(
+        read_integer(v, "an integer ≥ 0", 0, std::numeric_limits<long long>::max()));
+  if (const CaseItem v = b.get("samples"); v.present())
+    d.samples = static_cast<std::uint64_t>(
+        read_integer(v, fmt::format("an integer from 1 to {}", kSamplesMax), 1, kSamplesMax));
+  if (const CaseItem v = b.get("bandwidth"); v.present()) d.bandwidth = read_positive(v);
+  if (type == "image") {
+    d.extent = domain;
+    if (const CaseItem v = b.get("extent"); v.present()) d.extent = read_extent(v);
+    if (const CaseItem v = b.get("invert"); v.present()) d.invert = read_bool(v);
+    read_picture(b.required("path", "the path of a PNG picture"), d);
+    return d;
+  }
+  if (type != "checkerboard") {
+    d.noise = default_noise(type);
+    if (const CaseItem v = b.get("noise"); v.present())
+      d.noise = read_number(v, "a number ≥ 0", [](double x) { return x >= 0; });
+  }
+  if (const CaseItem v = b.get("scale"); v.present()) d.scale = read_positive(v);
+  if (const CaseItem v = b.get("center"); v.present()) d.center = read_vec2(v, kExpectPoint);
+  return d;
+}
+
+// A density block (SPEC §2): gaussian {mean, cov}, mixture {weights, means, covs} or a sampled
+// toy density; as an initial block (`initial`) also from_run {path} and forward_solution.
+// `domain` is an image's extent when the block gives none.
+DensitySpec read_density(const CaseItem& it, const Extent& domain, bool initial = false) {
   const CaseBlock b(
       it, "a density block such as {type: gaussian, mean: [0, 0], cov: [[1, 0], [0, 1]]}");
   DensitySpec d;
@@ -189,13 +273,14 @@ DensitySpec read_density(const CaseItem& it, bool initial = false) {
   d.type = type.present() ? read_choice(type, types, kDensityTypesLater) : "gaussian";
   if (d.type == "from_run") {
     b.keys_allowed({"type", "path"}, "a from_run block");
-    d.path = read_existing_file(b.required("path", "a result.h5 file"), "a result.h5 file");
+    d.path = read_input_file(b.required("path", "a result.h5 file"), "a result.h5 file");
     return d;
   }
   if (d.type == "forward_solution") {
     b.keys_allowed({"type"}, "a forward_solution block");
     return d;
   }
+  if (d.type != "gaussian" && d.type != "mixture") return read_toy_density(b, d.type, domain);
   if (d.type == "gaussian") {
     b.keys_allowed({"type", "mean", "cov"}, "a gaussian density");
     const CaseItem mean = b.get("mean"), cov = b.get("cov");
@@ -290,22 +375,23 @@ ScheduleSpec read_schedule(const CaseItem& it) {
 }
 
 // equation.score (SPEC §4): exact {data}, tabulated {path, data?}, hdf5 {path, data?}.
-ScoreSpec read_score(const CaseItem& it) {
+ScoreSpec read_score(const CaseItem& it, const Extent& domain) {
   const CaseBlock b(it, "a score block such as {type: exact, data: {type: gaussian}}");
   ScoreSpec s;
   s.type = read_choice(b.required("type", "one of " + join_names(kScoreTypes)), kScoreTypes,
                        kScoreTypesLater);
   if (s.type == "exact") {
     b.keys_allowed({"type", "data"}, "an exact score");
-    s.data = read_density(b.required("data", "the data density block the forward run starts from"));
+    s.data = read_density(b.required("data", "the data density block the forward run starts from"),
+                          domain);
     s.has_data = true;
     return s;
   }
   b.keys_allowed({"type", "path", "data"}, "a " + s.type + " score");
   const char* what = s.type == "tabulated" ? "a forward run's result.h5" : "an HDF5 score file";
-  s.path = read_existing_file(b.required("path", what), what);
+  s.path = read_input_file(b.required("path", what), what);
   if (const CaseItem d = b.get("data"); d.present()) {
-    s.data = read_density(d);
+    s.data = read_density(d, domain);
     s.has_data = true;
   }
   return s;
@@ -323,7 +409,7 @@ void read_coefficients(const CaseBlock& b, EquationSpec& eq) {
   if (const CaseItem s = b.get("schedule"); s.present()) eq.schedule = read_schedule(s);
 }
 
-void read_reverse(const CaseBlock& b, EquationSpec& eq) {
+void read_reverse(const CaseBlock& b, EquationSpec& eq, const Extent& domain) {
   const char* expected = "the forward block {drift: ..., diffusion: ..., schedule: ...}";
   const CaseBlock fb(b.required("forward", expected), expected);
   fb.keys_allowed({"drift", "diffusion", "schedule"}, "the forward block", kEquationHints);
@@ -331,22 +417,24 @@ void read_reverse(const CaseBlock& b, EquationSpec& eq) {
   eq.T = read_positive(b.required("T", "the forward horizon T > 0"));
   if (const CaseItem l = b.get("lambda"); l.present())
     eq.lambda = read_number(l, "a number ≥ 0", [](double v) { return v >= 0; });
-  eq.score = read_score(b.required("score", "a score block such as {type: exact, data: ...}"));
+  eq.score =
+      read_score(b.required("score", "a score block such as {type: exact, data: ...}"), domain);
 }
 
-EquationSpec read_equation(const CaseItem& it) {
+EquationSpec read_equation(const CaseItem& it, const Extent& domain) {
   const CaseBlock b(it, "an equation block such as {type: fokker_planck, drift: {type: linear}}");
   EquationSpec eq;
   eq.type = read_choice(b.required("type", "one of " + join_names(kEquationTypes)), kEquationTypes,
                         kEquationTypesLater);
   b.keys_allowed(equation_keys(eq.type), "a " + eq.type + " equation", kEquationHints);
   if (eq.type == "reverse_fokker_planck") {
-    read_reverse(b, eq);
+    read_reverse(b, eq, domain);
     return eq;
   }
   read_coefficients(b, eq);
   if (const CaseItem t = b.get("tau"); t.present()) eq.tau = read_positive(t);
-  if (const CaseItem e = b.get("equilibrium"); e.present()) eq.equilibrium = read_density(e);
+  if (const CaseItem e = b.get("equilibrium"); e.present())
+    eq.equilibrium = read_density(e, domain);
   return eq;
 }
 
@@ -423,9 +511,10 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
   if (const CaseItem v = b.get("boundary"); v.present())
     c.boundary = read_registered(v, boundary_names(), kSpecBoundaries);
 
-  c.equation = read_equation(b.required("equation", "an equation block with a type"));
-  c.initial =
-      read_density(b.required("initial", "a density block such as {type: gaussian}"), true);
+  const Extent domain{c.x0, c.x1, c.y0, c.y1};
+  c.equation = read_equation(b.required("equation", "an equation block with a type"), domain);
+  c.initial = read_density(b.required("initial", "a density block such as {type: gaussian}"),
+                           domain, true);
   if (const CaseItem s = b.get("solver"); s.present()) read_solver(s, c.solver);
 
   {  // time
@@ -490,9 +579,39 @@ void emit_mat2(YAML::Emitter& e, const Mat2& m) {
   e << YAML::EndSeq;
 }
 
+// The keys of a sampled toy density, in the order toy_density_keys lists them.
+void emit_toy_density(YAML::Emitter& e, const DensitySpec& d) {
+  for (const auto& k : toy_density_keys(d.type)) {
+    if (k == "type" || (k == "extent" && !d.extent)) continue;  // no extent: the domain's
+    e << YAML::Key << k << YAML::Value;
+    if (k == "path") {
+      e << YAML::DoubleQuoted << d.path;
+    } else if (k == "extent") {
+      const Extent x = *d.extent;
+      emit_mat2(e, (Mat2() << x.x0, x.x1, x.y0, x.y1).finished());
+    } else if (k == "invert") {
+      e << YAML::TrueFalseBool << d.invert;
+    } else if (k == "noise") {
+      emit_number(e, d.noise.value_or(default_noise(d.type)));
+    } else if (k == "scale") {
+      emit_number(e, d.scale);
+    } else if (k == "center") {
+      emit_vec2(e, d.center);
+    } else if (k == "seed") {
+      e << std::to_string(d.seed);
+    } else if (k == "samples") {
+      e << std::to_string(d.samples);
+    } else {  // bandwidth
+      emit_number(e, d.bandwidth);
+    }
+  }
+}
+
 void emit_density(YAML::Emitter& e, const DensitySpec& d) {
   e << YAML::BeginMap << YAML::Key << "type" << YAML::Value << d.type;
-  if (d.type == "from_run") {
+  if (d.is_sampled_toy()) {
+    emit_toy_density(e, d);
+  } else if (d.type == "from_run") {
     e << YAML::Key << "path" << YAML::Value << YAML::DoubleQuoted << d.path;
   } else if (d.type == "forward_solution") {
   } else if (d.type == "gaussian") {

@@ -3,6 +3,7 @@
 #pragma once
 #include <Eigen/Dense>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,15 +13,45 @@ namespace fplab {
 using Vec2 = Eigen::Vector2d;
 using Mat2 = Eigen::Matrix2d;
 
+// A greyscale picture for `image` densities, read by io/ (from PNG) when the case is loaded so
+// that the solver needs no image library. Row 0 is the bottom row as the picture is seen, so
+// pixel (i, j) lies at increasing x and y like grid cell (i, j).
+struct GreyImage {
+  int width = 0, height = 0;
+  std::vector<double> grey;   // width × height, row-major, in [0, 1] (0 black, 1 white)
+  std::vector<double> alpha;  // the same layout, in [0, 1]; empty when the picture is opaque
+  std::size_t index(int i, int j) const { return static_cast<std::size_t>(j) * width + i; }
+};
+
+// An axis-aligned rectangle [x0, x1] × [y0, y1]: where an image density lies.
+struct Extent {
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+};
+
 // An initial-condition block (SPEC §2). `gaussian` is stored as a one-component mixture.
 struct DensitySpec {
   std::string type = "gaussian";  // gaussian | mixture | moons | swiss_roll | checkerboard | image | from_run
   std::vector<double> weights{1.0};
   std::vector<Vec2> means{Vec2::Zero()};
   std::vector<Mat2> covs{Mat2::Identity()};
-  std::string path;        // from_run (a result.h5), image
-  std::uint64_t seed = 0;  // sampled toy densities
+  std::string path;  // from_run (a result.h5), image: absolute, resolved by the case loader
+
+  // Sampled toy densities (solver/data_density.hpp): `samples` points drawn with `seed` and
+  // deposited on the grid with a Gaussian kernel of standard deviation `bandwidth`.
+  std::uint64_t seed = 0;
+  std::uint64_t samples = 100000;
+  double bandwidth = 0.1;
+  std::optional<double> noise;  // moons, swiss_roll; nullopt: the type's default (default_noise)
+  double scale = 1.0;           // moons, swiss_roll, checkerboard: x ↦ center + scale·x
+  Vec2 center = Vec2::Zero();
+  std::shared_ptr<const GreyImage> image;  // image: the picture, read when the case is loaded
+  std::optional<Extent> extent;            // image: where it lies; nullopt: the grid's domain
+  bool invert = false;                     // image: dark pixels dense instead of bright ones
+
   bool is_gaussian_mixture() const { return type == "gaussian" || type == "mixture"; }
+  bool is_sampled_toy() const {
+    return type == "moons" || type == "swiss_roll" || type == "checkerboard" || type == "image";
+  }
 };
 
 // equation.drift (SPEC §1).

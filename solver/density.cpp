@@ -1,5 +1,6 @@
 // Gaussian mixtures in closed form (pdf, score, cell averages by composite tensor Gauss–Legendre
-// quadrature, point values) and the initial density of a case on the grid (SPEC §2 `initial`).
+// quadrature, point values) and the initial density of a case on the grid (SPEC §2 `initial`;
+// the sampled toy densities are deposited by solver/data_density.cpp).
 #include "solver/density.hpp"
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "solver/data_density.hpp"
 #include "solver/errors.hpp"
 
 namespace fplab {
@@ -179,10 +181,12 @@ GaussianMixture mixture_from_spec(const DensitySpec& d, std::string_view key) {
 
 void density_on_grid(const DensitySpec& d, const Grid2D& g, std::span<double> out,
                      std::string_view key, Sampling s) {
+  if (d.is_sampled_toy()) return data_density_on_grid(d, g, out, key, s);
   if (!d.is_gaussian_mixture())
     throw InputError(fmt::format(
-        "{}.type: '{}' is not available yet in this build (available: gaussian, mixture)", key,
-        d.type));
+        "{}.type: '{}' is not a density of its own here (densities: gaussian, mixture, moons, "
+        "swiss_roll, checkerboard, image; from_run and forward_solution start a run)",
+        key, d.type));
   mixture_from_spec(d, key).sample(g, s, out);
 }
 

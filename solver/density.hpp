@@ -35,8 +35,9 @@ GaussianMixture mixture_from_spec(const DensitySpec& d);
 // The same, naming `key` (e.g. "equation.equilibrium") in the InputError of a bad block.
 GaussianMixture mixture_from_spec(const DensitySpec& d, std::string_view key);
 
-// Any density block the solver can evaluate (gaussian, mixture) on g, sampled as `s` says; `key`
-// names the block in the InputError for other types.
+// Any density block the solver can evaluate (gaussian, mixture; moons, swiss_roll, checkerboard
+// and image as kernel deposits of their samples, see data_density.hpp) on g, sampled as `s` says;
+// `key` names the block in the InputError for other types.
 void density_on_grid(const DensitySpec& d, const Grid2D& g, std::span<double> out,
                      std::string_view key, Sampling s);
 

@@ -121,6 +121,19 @@ void check_same(const CaseSpec& a, const CaseSpec& b) {
     CHECK(p.covs == q.covs);
     CHECK(p.path == q.path);
     CHECK(p.seed == q.seed);
+    CHECK(p.samples == q.samples);
+    CHECK(p.bandwidth == q.bandwidth);
+    CHECK(p.noise == q.noise);
+    CHECK(p.scale == q.scale);
+    CHECK(p.center == q.center);
+    CHECK(p.invert == q.invert);
+    CHECK(p.extent.has_value() == q.extent.has_value());
+    if (p.extent && q.extent) {
+      CHECK(p.extent->x0 == q.extent->x0);
+      CHECK(p.extent->x1 == q.extent->x1);
+      CHECK(p.extent->y0 == q.extent->y0);
+      CHECK(p.extent->y1 == q.extent->y1);
+    }
   };
   const auto &e = a.equation, &f = b.equation;
   CHECK(e.type == f.type);
@@ -513,11 +526,10 @@ TEST_CASE("case file: errors name the file, the line and the key, and suggest th
        {},
        {"bad.yaml:11: initial.type: expected one of gaussian, mixture",
         "(did you mean 'gaussian'?)"}},
-      {"density type not implemented yet",
-       {{11, "  type: moons"}},
+      {"from_run takes a path, not a mean",
+       {{11, "  type: from_run"}},
        {},
-       {"bad.yaml:11: initial.type: expected one of gaussian, mixture, from_run, forward_solution, "
-        "got 'moons', which is not implemented yet"}},
+       {"bad.yaml:12: initial.mean: unknown key in a from_run block"}},
       {"reverse equation with the keys of a forward one",
        {{6, "  type: reverse_fokker_planck"}},
        {},

@@ -179,7 +179,7 @@ TEST_CASE("mixture_from_spec normalises weights and rejects a covariance that is
   d.covs[1] = mat(1, 2, 2, 1);  // eigenvalues 3, −1
   CHECK_THROWS_AS(mixture_from_spec(d), InputError);
   CaseSpec c = ou_case();
-  c.initial.type = "moons";
+  c.initial.type = "from_run";
   std::vector<double> out(grid_of(c).size());
   CHECK_THROWS_WITH_AS(initial_density(c, grid_of(c), out, Sampling::cell_average),
                        doctest::Contains("initial.type"), InputError);
