@@ -4,9 +4,7 @@
 #include "solver/score/mixture_score.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
-#include <cstdint>
 #include <limits>
 #include <numbers>
 
@@ -18,25 +16,6 @@ constexpr std::ptrdiff_t kParallelMin = 4 * kBlock;  // smaller batches run seri
 constexpr int kMaxComponents = 16;  // per-component log densities of a block stay in L1
 
 }  // namespace
-
-double exp_nonpositive(double x) {
-  constexpr double kLog2e = 1.4426950408889634;
-  constexpr double kLn2Hi = 0.6931471803691238, kLn2Lo = 1.9082149292705877e-10;
-  constexpr double kShifter = 0x1.8p52;  // adding it rounds to an integer in the low bits
-  x = std::max(x, -708.0);
-  const double kd = x * kLog2e + kShifter;
-  const double n = kd - kShifter;
-  const double r = (x - n * kLn2Hi) - n * kLn2Lo;
-  double p = 1.0 / 479001600.0;  // 1/12!
-  constexpr double inv_fact[12] = {1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
-                                   1.0 / 40320.0,    1.0 / 5040.0,    1.0 / 720.0,
-                                   1.0 / 120.0,      1.0 / 24.0,      1.0 / 6.0,
-                                   0.5,              1.0,             1.0};
-  for (double c : inv_fact) p = p * r + c;
-  // kd's low mantissa bits hold n (two's complement); (n + 1023) << 52 is 2^n.
-  const auto bits = static_cast<std::uint64_t>(std::bit_cast<std::int64_t>(kd) + 1023) << 52;
-  return p * std::bit_cast<double>(bits);
-}
 
 MixtureScore::MixtureScore(const GaussianMixture& p) {
   for (std::size_t k = 0; k < p.weights.size(); ++k) {
@@ -81,12 +60,19 @@ void MixtureScore::eval(std::span<const double> xs, std::span<const double> ys,
         lmax[q] = std::max(lmax[q], l[c][q]);
       }
     }
+    // Log responsibilities relative to the largest, clamped to exp_nonpositive's range (e^−708
+    // next to the largest term's 1 is nothing).
+    for (int c = 0; c < nc; ++c)
+      for (std::ptrdiff_t q = 0; q < m; ++q) {
+        const double d = l[c][q] - lmax[q];
+        l[c][q] = d < -708.0 ? -708.0 : d;
+      }
     for (std::ptrdiff_t q = 0; q < m; ++q) sx[q] = sy[q] = rs[q] = 0.0;
     for (int c = 0; c < nc; ++c) {
       const Component& C = comp_[c];
 #pragma omp simd
       for (std::ptrdiff_t q = 0; q < m; ++q) {
-        const double r = exp_nonpositive(l[c][q] - lmax[q]);
+        const double r = exp_nonpositive(l[c][q]);
         const double ux = x[q] - C.mx, uy = y[q] - C.my;
         sx[q] -= r * (C.pxx * ux + C.pxy * uy);
         sy[q] -= r * (C.pxy * ux + C.pyy * uy);

@@ -1,6 +1,8 @@
 // The score ∇ log p of a Gaussian mixture p = Σ wₖ N(mₖ, Σₖ), batched: per-component constants
 // (Σₖ⁻¹, log normalisers) are computed once at construction, never per point.
 #pragma once
+#include <bit>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -26,10 +28,35 @@ class MixtureScore {
   std::vector<Component> comp_;
 };
 
-// e^x for x ≤ 0, to ~1 ulp, written so that loops over it vectorise (no call, no branch):
-// Cody–Waite reduction x = n ln2 + r, |r| ≤ ln2/2, a degree-12 Taylor polynomial for e^r
-// (truncation < 2e-17 relative), and 2^n assembled in the exponent bits. x < −708 gives 2^−1021·e^r
-// (≈ 0 next to the responsibilities' maximum, 1).
-double exp_nonpositive(double x);
+// e^x for x ∈ [−708, 0] (callers clamp: a clamp inside stops GCC from vectorising the loop), to
+// ~1 ulp, written so that loops over it vectorise (no call, no branch): Cody–Waite reduction
+// x = n ln2 + r, |r| ≤ ln2/2, a degree-12 Taylor polynomial for e^r (truncation < 2e-17
+// relative), and 2^n assembled in the exponent bits.
+// Inline, so that the loops calling it vectorise.
+inline double exp_nonpositive(double x) {
+  constexpr double kLog2e = 1.4426950408889634;
+  constexpr double kLn2Hi = 0.6931471803691238, kLn2Lo = 1.9082149292705877e-10;
+  constexpr double kShifter = 0x1.8p52;  // adding it rounds to an integer in the low bits
+  const double kd = x * kLog2e + kShifter;
+  const double n = kd - kShifter;
+  const double r = (x - n * kLn2Hi) - n * kLn2Lo;
+  // Horner with 1/k!, k = 12 … 0.
+  double p = 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  // kd's low mantissa bits hold n (two's complement); (n + 1023) << 52 is 2^n.
+  const auto bits = static_cast<std::uint64_t>(std::bit_cast<std::int64_t>(kd) + 1023) << 52;
+  return p * std::bit_cast<double>(bits);
+}
 
 }  // namespace fplab
