@@ -403,7 +403,7 @@ TEST_CASE("data densities: bad blocks are errors naming the file, line and key")
       {"{type: image, path: quad.png, extent: [[1, 0], [0, 1]]}",
        "initial.extent: expected a rect"},
       {"{type: image, path: quad.png, invert: maybe}", "initial.invert: expected true or false"},
-      {"{type: from_run, path: x.h5}", "toy.yaml:6: initial.path: expected a result.h5 file, but 'x.h5'"},
+      {"{type: from_run}", "toy.yaml:6: initial.path: missing required key"},
   };
   for (const auto& b : table) {
     CAPTURE(b.initial);
