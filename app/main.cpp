@@ -49,6 +49,10 @@ void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r
              fplab::method_label(spec), spec.solver.integrator);
   fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny, spec.x0,
              spec.x1, spec.y0, spec.y1, spec.boundary);
+  const auto& eq = spec.equation;
+  if (eq.type == "reverse_fokker_planck")
+    fmt::print("  reverse   T = {}, lambda = {}, score {}{}\n", eq.T, eq.lambda, eq.score.type,
+               eq.score.path.empty() ? "" : " from " + eq.score.path);
   fmt::print("  time      t_end = {}, {} steps, last dt = {:.4g}\n", spec.time.t_end, r.steps,
              r.dt_last);
   fmt::print("  wall      {:.3f} s ({:.3g} cell updates/s)\n", r.wall_seconds,

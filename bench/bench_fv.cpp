@@ -14,8 +14,8 @@
 
 #include "solver/case_spec.hpp"
 #include "solver/density.hpp"
-#include "solver/equations/equation.hpp"
 #include "solver/fv/fv_operator.hpp"
+#include "solver/problem.hpp"
 
 namespace {
 
@@ -31,11 +31,11 @@ fplab::CaseSpec ou_case(int n, const std::string& scheme) {
 void stage(benchmark::State& state, const std::string& scheme) {
   const int n = static_cast<int>(state.range(0));
   const auto c = ou_case(n, scheme);
-  const fplab::Grid2D g{c.nx, c.ny, c.x0, c.x1, c.y0, c.y1};
-  const auto eq = fplab::make_equation(c);
-  const auto op = fplab::make_fv_operator(*eq, g, c.boundary, c.solver.scheme);
+  const fplab::Problem pb = fplab::make_problem(c);
+  const fplab::Grid2D& g = pb.grid;
+  const auto& op = pb.op;
   std::vector<double> u(g.size()), out(g.size());
-  fplab::initial_density(c, g, u, fplab::Sampling::cell_average);
+  fplab::initial_state(c, pb, {}, u);
   for (auto _ : state) {
     op->explicit_rhs(u, 0.0, out);
     benchmark::DoNotOptimize(out.data());

@@ -19,17 +19,16 @@
 
 #include "solver/case_spec.hpp"
 #include "solver/density.hpp"
-#include "solver/discretisation.hpp"
-#include "solver/equations/equation.hpp"
+#include "solver/problem.hpp"
 #include "solver/time/integrator.hpp"
 
 namespace {
 
 struct Setup {
   fplab::CaseSpec c;
+  fplab::Problem pb;
   fplab::Grid2D g;
-  std::unique_ptr<fplab::Equation> eq;
-  std::unique_ptr<fplab::SpatialOperator> op;
+  fplab::SpatialOperator* op = nullptr;  // pb.op
   std::vector<double> u;
 };
 
@@ -39,11 +38,11 @@ std::unique_ptr<Setup> ou_setup(int n, const std::string& scheme) {
   s->c.solver.scheme = scheme;
   s->c.initial.means = {fplab::Vec2(1.5, -1.0)};
   s->c.initial.covs = {0.25 * fplab::Mat2::Identity()};
-  s->g = fplab::Grid2D{n, n, s->c.x0, s->c.x1, s->c.y0, s->c.y1};
-  s->eq = fplab::make_equation(s->c);
-  s->op = fplab::make_operator(s->c, *s->eq, s->g);
+  s->pb = fplab::make_problem(s->c);
+  s->g = s->pb.grid;
+  s->op = s->pb.op.get();
   s->u.resize(s->g.size());
-  fplab::initial_density(s->c, s->g, s->u, fplab::Sampling::cell_average);
+  fplab::initial_state(s->c, s->pb, {}, s->u);
   s->op->begin(s->u, 0.0);
   return s;
 }

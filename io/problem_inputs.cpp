@@ -142,7 +142,7 @@ ScoreTable read_score_file(const std::string& path) {
           "{}: {} has shape ({}, {}, {}), expected (nt, ny, nx) = ({}, {}, {}) from /time, "
           "/grid/y and /grid/x",
           path, name, dims[0], dims[1], dims[2], tb.times.size(), tb.ny, tb.nx));
-    (name[9] == 'x' ? tb.sx : tb.sy) = std::move(v);
+    (std::string_view(name).back() == 'x' ? tb.sx : tb.sy) = std::move(v);
   }
   return tb;
 }

@@ -25,6 +25,11 @@ void SummaryWriter::begin(const RunInfo& info) {
     scheme_ = scheme_of(*info.spec);  // fourier | cosine for spectral runs
     integrator_ = info.spec->solver.integrator;
     boundary_ = info.spec->boundary;
+    const EquationSpec& eq = info.spec->equation;
+    if (eq.type == "reverse_fokker_planck") {  // which score drove it, and how
+      reverse_ = {{"T", eq.T}, {"lambda", eq.lambda}, {"score", eq.score.type}};
+      if (!eq.score.path.empty()) reverse_["score_path"] = eq.score.path;
+    }
   }
 }
 
@@ -34,7 +39,7 @@ void SummaryWriter::end(const RunSummary& summary) {
   // ordered_json: keys stay in the documented order and diagnostics in column order.
   nlohmann::ordered_json final_row = nlohmann::ordered_json::object();
   for (const auto& [name, value] : summary.final_row) final_row[name] = value;  // NaN → null
-  const nlohmann::ordered_json j = {
+  nlohmann::ordered_json j = {
       {"name", name_},
       {"equation", equation_},
       {"method", method_},
@@ -52,6 +57,7 @@ void SummaryWriter::end(const RunSummary& summary) {
       {"fplab_version", kVersion},
       {"git_sha", kGitSha},
   };
+  if (!reverse_.is_null()) j["reverse"] = reverse_;
   file_write_atomic(path_, j.dump(2) + "\n");
 }
 

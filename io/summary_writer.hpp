@@ -1,5 +1,6 @@
 // Run summary (SPEC §6): summary.json, a machine-readable record of what ran and how fast.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "solver/output_sink.hpp"
@@ -19,6 +20,7 @@ class SummaryWriter final : public OutputSink {
  private:
   std::string path_, output_dir_;
   std::string name_, equation_, method_, scheme_, integrator_, boundary_;
+  nlohmann::ordered_json reverse_;  // reverse runs: T, lambda, score (null otherwise)
   int nx_ = 0, ny_ = 0;
 };
 

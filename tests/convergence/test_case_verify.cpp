@@ -57,3 +57,8 @@ TEST_CASE("the VP schedule under crank_nicolson: A(t) re-factorised each step, o
   REQUIRE(s.against_exact);
   CHECK(std::abs(s.order_l1.back() - 2.0) < 0.2);
 }
+
+TEST_CASE("cases/mixture_reverse_exact.yaml passes its verify block (reverse, exact score)") {
+  const auto s = verify_case("cases/mixture_reverse_exact.yaml");
+  CHECK(s.against_exact);  // q(τ) = p(T − τ): the forward solution is the reverse one's
+}
