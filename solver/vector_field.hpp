@@ -4,6 +4,7 @@
 // precompute per-point data there (interpolation stencils of a tabulated score).
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -40,23 +41,28 @@ class VectorField {
   virtual std::unique_ptr<FieldAtPoints> at_points(PointSet points) const;
 };
 
-// The default FieldAtPoints: the points, and eval on them.
+// The default FieldAtPoints: the points, and a batched evaluation (a field's eval, an equation's
+// drift_batch) applied to them.
 class BatchAtPoints final : public FieldAtPoints {
  public:
-  BatchAtPoints(const VectorField& field, PointSet points)
-      : field_(field), points_(std::move(points)) {}
+  using Batch = std::function<void(std::span<const double>, std::span<const double>, double,
+                                   std::span<double>, std::span<double>)>;
+  BatchAtPoints(Batch batch, PointSet points)
+      : batch_(std::move(batch)), points_(std::move(points)) {}
   std::size_t size() const override { return points_.size(); }
   void eval(double t, std::span<double> out_x, std::span<double> out_y) override {
-    field_.eval(points_.x, points_.y, t, out_x, out_y);
+    batch_(points_.x, points_.y, t, out_x, out_y);
   }
 
  private:
-  const VectorField& field_;
+  Batch batch_;
   PointSet points_;
 };
 
 inline std::unique_ptr<FieldAtPoints> VectorField::at_points(PointSet points) const {
-  return std::make_unique<BatchAtPoints>(*this, std::move(points));
+  return std::make_unique<BatchAtPoints>(
+      [this](auto xs, auto ys, double t, auto out_x, auto out_y) { eval(xs, ys, t, out_x, out_y); },
+      std::move(points));
 }
 
 }  // namespace fplab

@@ -4,23 +4,6 @@
 #include <algorithm>
 
 namespace fplab {
-namespace {
-
-// The drift at fixed points through Equation::drift_batch (equations without precomputation).
-class DriftAtPoints final : public FieldAtPoints {
- public:
-  DriftAtPoints(const Equation& eq, PointSet points) : eq_(eq), points_(std::move(points)) {}
-  std::size_t size() const override { return points_.size(); }
-  void eval(double t, std::span<double> out_x, std::span<double> out_y) override {
-    eq_.drift_batch(points_.x, points_.y, t, out_x, out_y);
-  }
-
- private:
-  const Equation& eq_;
-  PointSet points_;
-};
-
-}  // namespace
 
 void Equation::drift_batch(std::span<const double> /*xs*/, std::span<const double> /*ys*/,
                            double /*t*/, std::span<double> out_x, std::span<double> out_y) const {
@@ -29,7 +12,11 @@ void Equation::drift_batch(std::span<const double> /*xs*/, std::span<const doubl
 }
 
 std::unique_ptr<FieldAtPoints> Equation::drift_at(PointSet points) const {
-  return std::make_unique<DriftAtPoints>(*this, std::move(points));
+  return std::make_unique<BatchAtPoints>(
+      [this](auto xs, auto ys, double t, auto out_x, auto out_y) {
+        drift_batch(xs, ys, t, out_x, out_y);
+      },
+      std::move(points));
 }
 
 Vec2 Equation::drift(double x, double y, double t) const {
