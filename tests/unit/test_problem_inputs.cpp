@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "io/hdf5_writer.hpp"
 #include "io/problem_inputs.hpp"
 #include "io/writers.hpp"
 #include "solver/errors.hpp"
@@ -207,10 +208,30 @@ TEST_CASE("tabulated score from a forward run: stored score or density snapshots
   forward_run(dir / "short", 16, 1.0, 0.5, false);
   CHECK(error_of(reverse_case("tabulated", (dir / "short" / "result.h5").string()))
             .find("/time covers [0, 1]") != std::string::npos);
-  forward_run(dir / "single", 16, 2.0, 2.0, false);
-  fs::path single = dir / "single" / "result.h5";
-  // Two snapshots (0 and 2): enough. A missing file: named.
-  CHECK(error_of(reverse_case("tabulated", single.string())) == "(no error)");
+  forward_run(dir / "two", 16, 2.0, 2.0, false);
+  // Two snapshots (0 and 2): enough to interpolate (linearly).
+  CHECK(error_of(reverse_case("tabulated", (dir / "two" / "result.h5").string())) == "(no error)");
+  {  // A run stopped after its first snapshot: one snapshot cannot be interpolated in time.
+    fplab::CaseSpec c;
+    c.nx = c.ny = 16;
+    c.resolved_yaml = "name: stopped\n";
+    fplab::RunInfo info;
+    info.spec = &c;
+    info.grid = fplab::Grid2D{16, 16, -6, 6, -6, 6};
+    info.output_dir = (dir / "stopped").string();
+    info.diagnostic_names = {"mass"};
+    std::vector<double> p(256, 1.0 / 144.0);
+    const fplab::DiagnosticRow row{{"mass", 1.0}};
+    fplab::Snapshot snap;
+    snap.density = p;
+    snap.diagnostics = &row;
+    fplab::Hdf5Writer w(false);
+    w.begin(info);
+    w.write(snap);
+  }
+  CHECK(error_of(reverse_case("tabulated", (dir / "stopped" / "result.h5").string()))
+            .find("/time holds 1 snapshot(s), a tabulated score needs at least 2") !=
+        std::string::npos);
   CHECK(error_of(reverse_case("tabulated", (dir / "nothing.h5").string()))
             .find("equation.score.path: cannot open result file") != std::string::npos);
   auto no_run = reverse_case("exact", "");
