@@ -17,7 +17,7 @@ using fplab_e2e::scratch;
 
 TEST_CASE("moons: forward run stores the score, the tabulated reverse run returns to the data") {
   const fs::path dir = scratch("moons");
-  const std::string grid = " --quiet --set grid={nx: 64, ny: 64}";
+  const std::string grid = " --quiet --set grid.nx=64 --set grid.ny=64";
   const auto fwd = run_fplab("run cases/moons_forward.yaml -o " + (dir / "fwd").string() + grid +
                                  " --set output.formats=[hdf5]",
                              dir);
@@ -37,7 +37,7 @@ TEST_CASE("moons: forward run stores the score, the tabulated reverse run return
   const auto& l1 = r.diagnostics.at("l1_to_data");
   MESSAGE("moons at 64²: L1 to the data " << l1.front() << " -> " << l1.back());
   CHECK(l1.front() > 0.5);        // the noise is far from the moons
-  CHECK(l1.back() < 0.25 * l1.front());  // and the reverse run brings it back
+  CHECK(l1.back() < 0.1);  // and the reverse run brings it back (0.048 measured)
   CHECK(std::abs(r.diagnostics.at("mass").back() - 1.0) < 1e-12);
   const std::string summary = fplab_e2e::slurp(dir / "rev" / "summary.json");
   CHECK(summary.find("\"l1_to_data\"") != std::string::npos);
@@ -49,7 +49,7 @@ TEST_CASE("mixture_reverse_exact: the round trip is in the summary and the last 
   const fs::path dir = scratch("mixture_reverse");
   const auto res = run_fplab("run cases/mixture_reverse_exact.yaml --quiet -o " +
                                  (dir / "out").string() +
-                                 " --set grid={nx: 48, ny: 48} --set output.formats=[hdf5]",
+                                 " --set grid.nx=48 --set grid.ny=48 --set output.formats=[hdf5]",
                              dir);
   REQUIRE_MESSAGE(res.exit_code == 0, res.err);
   CHECK(res.out.find("l1_to_data") != std::string::npos);
@@ -62,8 +62,8 @@ TEST_CASE("reverse runs with a missing score file or a forward_solution start mi
   const fs::path dir = scratch("reverse_bad");
   const auto missing = run_fplab("run cases/mixture_reverse_exact.yaml --quiet -o " +
                                      (dir / "out").string() +
-                                     " --set equation.score={type: tabulated, path: nowhere.h5}" +
-                                     " --set initial={type: gaussian}",
+                                     " --set 'equation.score={type: tabulated, path: nowhere.h5}'" +
+                                     " --set 'initial={type: gaussian}'",
                                  dir);
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("equation.score.path") != std::string::npos);
@@ -71,7 +71,7 @@ TEST_CASE("reverse runs with a missing score file or a forward_solution start mi
   CHECK(std::count(missing.err.begin(), missing.err.end(), '\n') == 1);
   const auto misplaced = run_fplab("run cases/ou_gaussian.yaml --quiet -o " +
                                        (dir / "ou").string() +
-                                       " --set initial={type: forward_solution}",
+                                       " --set 'initial={type: forward_solution}'",
                                    dir);
   CHECK(misplaced.exit_code == 2);
   CHECK(misplaced.err.find("initial") != std::string::npos);
