@@ -1,6 +1,7 @@
-// The lattice fast path of the mixture score (recurrence along rows, see mixture_score.cpp)
-// against the direct per-point score: the same values to round-off in the bulk, in the far tails
-// and for a narrow component (t = 0), where runs fall back to the direct path.
+// The lattice fast paths of the scores against the direct per-point evaluation: the mixture
+// score's recurrence along rows (mixture_score.cpp) to round-off in the bulk, in the far tails
+// and for a narrow component (t = 0), where runs fall back to the direct path; a table's
+// row-by-row blending (grid_score.cpp).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include "solver/gaussian_flow.hpp"
 #include "solver/schedule.hpp"
 #include "solver/score/exact_score.hpp"
+#include "solver/score/grid_score.hpp"
 #include "solver/score/mixture_score.hpp"
 
 using namespace fplab;
@@ -85,5 +87,34 @@ TEST_CASE("ExactScore at lattice points equals its batched eval at every time") 
       worst = std::max(worst, std::hypot(fx[k] - rx[k], fy[k] - ry[k]) /
                                   std::max(std::hypot(rx[k], ry[k]), 1.0));
     CHECK(worst < 1e-12);
+  }
+}
+
+TEST_CASE("GridScore at lattice points equals its pointwise eval (row-by-row blending)") {
+  // A smooth table on [−2, 2] × [−1, 3], 33 × 21 nodes at 6 times.
+  ScoreTable tb{33, 21, -2.0, -1.0, 0.125, 0.2, {0.0, 0.3, 0.5, 1.0, 1.2, 2.0}, {}, {}};
+  for (double t : tb.times)
+    for (int j = 0; j < tb.ny; ++j)
+      for (int i = 0; i < tb.nx; ++i) {
+        const double x = tb.x_first + i * tb.hx, y = tb.y_first + j * tb.hy;
+        tb.sx.push_back(std::sin(x + t) * y);
+        tb.sy.push_back(std::cos(2 * y - t) + x * x * t);
+      }
+  const GridScore score(tb, "test");
+  // The table's own cell faces, a finer lattice, and one reaching past the table (clamped).
+  for (const Lattice& l : {Lattice{33, 20, -2.0, -0.9, 0.125, 0.2},
+                           Lattice{50, 37, -1.9, -0.95, 0.07, 0.1},
+                           Lattice{30, 25, -3.0, -2.0, 0.2, 0.25}}) {
+    const PointSet pts = lattice_points(l);
+    auto at = score.at_points(pts);
+    std::vector<double> fx(pts.size()), fy(pts.size()), rx(pts.size()), ry(pts.size());
+    for (double t : {-1.0, 0.0, 0.1, 0.45, 1.1, 2.0, 3.0}) {
+      at->eval(t, fx, fy);
+      score.eval(pts.x, pts.y, t, rx, ry);
+      double worst = 0.0;
+      for (std::size_t k = 0; k < pts.size(); ++k)
+        worst = std::max(worst, std::hypot(fx[k] - rx[k], fy[k] - ry[k]));
+      CHECK(worst < 1e-13);
+    }
   }
 }
