@@ -78,13 +78,18 @@ GaussianMoments GaussianFlow::evolve(const GaussianMoments& g0, double t) const 
 }
 
 GaussianMixture GaussianFlow::evolve(const GaussianMixture& p0, double t) const {
+  GaussianMixture out;
+  evolve(p0, t, out);
+  return out;
+}
+
+void GaussianFlow::evolve(const GaussianMixture& p0, double t, GaussianMixture& out) const {
   const LinearFlowMap fm = map(t);
-  GaussianMixture out = p0;
+  out = p0;
   for (std::size_t k = 0; k < out.means.size(); ++k) {
     out.means[k] = fm.Phi * p0.means[k];
     out.covs[k] = symmetrised(fm.Phi * p0.covs[k] * fm.Phi.transpose() + fm.Q);
   }
-  return out;
 }
 
 GaussianMoments gaussian_flow_rk4(const Schedule& schedule, const Mat2& C, const Mat2& D,

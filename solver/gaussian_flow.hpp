@@ -36,6 +36,8 @@ class GaussianFlow {
   GaussianMoments evolve(const GaussianMoments& g0, double t) const;
   // Each component evolved; the weights are unchanged.
   GaussianMixture evolve(const GaussianMixture& p0, double t) const;
+  // The same into `out`, reusing its storage (no allocation once it has p0's size).
+  void evolve(const GaussianMixture& p0, double t, GaussianMixture& out) const;
 
   const Schedule& schedule() const { return schedule_; }
   const Mat2& C() const { return C_; }

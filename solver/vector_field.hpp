@@ -6,16 +6,39 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
 namespace fplab {
 
-// Points (x[k], y[k]), k < size().
+// A uniform lattice of nx × ny points, row-major: point k = j nx + i at (x0 + i hx, y0 + j hy).
+struct Lattice {
+  int nx = 0, ny = 0;
+  double x0 = 0, y0 = 0, hx = 1, hy = 1;
+};
+
+// Points (x[k], y[k]), k < size(). `lattice`, when set, says that the points are that lattice
+// (to round-off): a field may then exploit the structure (a score's log density is a quadratic
+// along each row). Make such sets with lattice_points, so that the two always agree.
 struct PointSet {
   std::vector<double> x, y;
+  std::optional<Lattice> lattice;
   std::size_t size() const { return x.size(); }
 };
+
+inline PointSet lattice_points(const Lattice& l) {
+  PointSet p;
+  p.x.reserve(static_cast<std::size_t>(l.nx) * l.ny);
+  p.y.reserve(p.x.capacity());
+  for (int j = 0; j < l.ny; ++j)
+    for (int i = 0; i < l.nx; ++i) {
+      p.x.push_back(l.x0 + i * l.hx);
+      p.y.push_back(l.y0 + j * l.hy);
+    }
+  p.lattice = l;
+  return p;
+}
 
 // A field at the fixed points it was made for. eval is not thread-safe (it may use scratch
 // buffers of its own) but parallelises internally; each operator owns its evaluators.

@@ -14,33 +14,30 @@ namespace fplab {
 namespace {
 
 // The reverse drift at fixed points: the forward drift and the score at the same points, each
-// with its own precomputation, combined into g. Scratch buffers are sized once.
+// with its own precomputation, combined into g. The forward drift goes straight into the output
+// and g is formed there (no copies of point-sized arrays); the score's buffers are sized once.
 class ReverseDriftAtPoints final : public FieldAtPoints {
  public:
   ReverseDriftAtPoints(const ReverseFokkerPlanck& eq, PointSet pts)
       : eq_(eq), n_(pts.size()), forward_(eq.forward().drift_at(pts)),
-        score_(eq.score().at_points(std::move(pts))), fx_(n_), fy_(n_), sx_(n_), sy_(n_) {}
+        score_(eq.score().at_points(std::move(pts))), sx_(n_), sy_(n_) {}
   std::size_t size() const override { return n_; }
   void eval(double tau, std::span<double> out_x, std::span<double> out_y) override {
     const double t = eq_.t_of(tau);
     // D couples the components: with D_xy ≠ 0 g_x needs s_y too.
     const bool cross = eq_.forward().has_cross_diffusion();
     const bool want_x = !out_x.empty(), want_y = !out_y.empty();
-    const std::span<double> fx = want_x ? std::span<double>(fx_) : std::span<double>();
-    const std::span<double> fy = want_y ? std::span<double>(fy_) : std::span<double>();
-    forward_->eval(t, fx, fy);
+    forward_->eval(t, out_x, out_y);
     score_->eval(t, want_x || cross ? std::span<double>(sx_) : std::span<double>(),
                  want_y || cross ? std::span<double>(sy_) : std::span<double>());
-    eq_.combine(t, fx, fy, sx_, sy_);
-    if (want_x) std::copy(fx_.begin(), fx_.end(), out_x.begin());
-    if (want_y) std::copy(fy_.begin(), fy_.end(), out_y.begin());
+    eq_.combine(t, out_x, out_y, sx_, sy_);
   }
 
  private:
   const ReverseFokkerPlanck& eq_;
   std::size_t n_;
   std::unique_ptr<FieldAtPoints> forward_, score_;
-  std::vector<double> fx_, fy_, sx_, sy_;
+  std::vector<double> sx_, sy_;
 };
 
 }  // namespace

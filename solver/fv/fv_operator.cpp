@@ -163,24 +163,15 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
 
 // Face-centre points of the normal velocities, in the layout of vx_ and vy_: x-faces
 // (x_{i−½}, y_j), i ∈ [0, nx]; y-faces (x_i, y_{j−½}), j ∈ [0, ny], with a periodic top face at y0
-// (it is the bottom face's image).
+// (it is the bottom face's image). Both are lattices except the periodic y-faces, which say so,
+// so that a score can exploit the structure.
 void FVOperator::make_face_evaluators() {
-  PointSet xf, yf;
-  xf.x.reserve(vx_.size());
-  xf.y.reserve(vx_.size());
-  for (int j = 0; j < ny_; ++j)
-    for (int i = 0; i <= nx_; ++i) {
-      xf.x.push_back(g_.x_edge(i));
-      xf.y.push_back(g_.yc(j));
-    }
-  yf.x.reserve(vy_.size());
-  yf.y.reserve(vy_.size());
-  for (int j = 0; j <= ny_; ++j)
-    for (int i = 0; i < nx_; ++i) {
-      yf.x.push_back(g_.xc(i));
-      yf.y.push_back(g_.y_edge(periodic_ && j == ny_ ? 0 : j));
-    }
-  drift_xf_ = eq_.drift_at(std::move(xf));
+  drift_xf_ = eq_.drift_at(lattice_points({nx_ + 1, ny_, g_.x0, g_.yc(0), dx_, dy_}));
+  PointSet yf = lattice_points({nx_, ny_ + 1, g_.xc(0), g_.y0, dx_, dy_});
+  if (periodic_) {
+    std::fill(yf.y.end() - nx_, yf.y.end(), g_.y0);
+    yf.lattice.reset();
+  }
   drift_yf_ = eq_.drift_at(std::move(yf));
 }
 

@@ -8,6 +8,31 @@
 #include "solver/score/mixture_score.hpp"
 
 namespace fplab {
+namespace {
+
+class ExactScoreAtPoints final : public FieldAtPoints {
+ public:
+  ExactScoreAtPoints(const ExactScore& score, PointSet pts)
+      : score_(score), pts_(std::move(pts)), at_t_(score.data()), mix_(at_t_) {}
+  std::size_t size() const override { return pts_.size(); }
+  void eval(double t, std::span<double> out_x, std::span<double> out_y) override {
+    score_.flow().evolve(score_.data(), std::max(t, 0.0), at_t_);
+    mix_.assign(at_t_);
+    mix_.eval(pts_, out_x, out_y);
+  }
+
+ private:
+  const ExactScore& score_;
+  PointSet pts_;
+  GaussianMixture at_t_;  // the data moved to the last t
+  MixtureScore mix_;
+};
+
+}  // namespace
+
+std::unique_ptr<FieldAtPoints> ExactScore::at_points(PointSet points) const {
+  return std::make_unique<ExactScoreAtPoints>(*this, std::move(points));
+}
 
 void ExactScore::eval(std::span<const double> xs, std::span<const double> ys, double t,
                       std::span<double> out_x, std::span<double> out_y) const {

@@ -15,6 +15,9 @@ class ExactScore final : public ScoreField {
   // The mixture is moved to t once per call (K 2×2 inverses), then scored point by point.
   void eval(std::span<const double> xs, std::span<const double> ys, double t,
             std::span<double> out_x, std::span<double> out_y) const override;
+  // At every call the mixture moved to t, evaluated by MixtureScore on the points (a lattice's
+  // rows need no exponential per point); no allocation after the first call.
+  std::unique_ptr<FieldAtPoints> at_points(PointSet points) const override;
   std::string describe() const override;
   const GaussianMixture& data() const { return data_; }
   const GaussianFlow& flow() const { return flow_; }

@@ -3,6 +3,7 @@
 #include "solver/score/grid_score.hpp"
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -109,6 +110,69 @@ class GridScoreAtPoints final : public FieldAtPoints {
   std::vector<double> bx_, by_;
 };
 
+// The score on a lattice (the FV faces, spectral nodes): bilinear interpolation separates into a
+// table row pair and weight per lattice row and a table column and weight per lattice column.
+// Per lattice row, the time nodes and the row pair are blended into one table-row buffer
+// (contiguous, vectorised) and the points interpolate along it: the table is read once per
+// lattice row, never blended over the whole grid into a buffer the size of the table.
+class GridScoreOnLattice final : public FieldAtPoints {
+ public:
+  GridScoreOnLattice(const ScoreTable& table, const Lattice& l)
+      : tb_(table), nx_(l.nx), threads_(std::max(1, omp_get_max_threads())) {
+    for (int i = 0; i < l.nx; ++i) {
+      const Bilinear b = bilinear(tb_, l.x0 + i * l.hx, l.y0);
+      col_.push_back(static_cast<int>(b.idx % tb_.nx));
+      ax_.push_back(b.ax);
+    }
+    for (int j = 0; j < l.ny; ++j) {
+      const Bilinear b = bilinear(tb_, l.x0, l.y0 + j * l.hy);
+      row_.push_back(static_cast<int>(b.idx / tb_.nx));
+      ay_.push_back(b.ay);
+    }
+    c_lo_ = *std::min_element(col_.begin(), col_.end());
+    c_hi_ = *std::max_element(col_.begin(), col_.end()) + 2;  // + the right neighbour
+    line_.resize(static_cast<std::size_t>(threads_) * tb_.nx);
+  }
+  std::size_t size() const override { return col_.size() * row_.size(); }
+  void eval(double t, std::span<double> out_x, std::span<double> out_y) override {
+    const TimeStencil ts = hermite_stencil(tb_.times, t);
+    component(tb_.sx, ts, out_x);
+    component(tb_.sy, ts, out_y);
+  }
+
+ private:
+  void component(const std::vector<double>& field, const TimeStencil& ts, std::span<double> out) {
+    if (out.empty()) return;
+    const int ny = static_cast<int>(row_.size());
+    const auto nodes = static_cast<std::ptrdiff_t>(tb_.nodes());
+#pragma omp parallel for schedule(static) num_threads(threads_) \
+    if (static_cast<std::ptrdiff_t>(size()) >= kParallelMin)
+    for (int j = 0; j < ny; ++j) {
+      double* line = line_.data() + static_cast<std::size_t>(omp_get_thread_num()) * tb_.nx;
+      const double* r0 = field.data() + ts.first * nodes + static_cast<std::ptrdiff_t>(row_[j]) * tb_.nx;
+      const double* r1 = r0 + tb_.nx;
+      const double ay = ay_[j];
+      // line[c] = Σ_q w_q ((1 − ay) r0_q[c] + ay r1_q[c]): the table blended in time and y.
+#pragma omp simd
+      for (int c = c_lo_; c < c_hi_; ++c) {
+        double v = 0.0;
+        for (int q = 0; q < ts.count; ++q)
+          v += ts.w[q] * ((1 - ay) * r0[q * nodes + c] + ay * r1[q * nodes + c]);
+        line[c] = v;
+      }
+      double* o = out.data() + static_cast<std::size_t>(j) * nx_;
+      for (int i = 0; i < nx_; ++i) o[i] = (1 - ax_[i]) * line[col_[i]] + ax_[i] * line[col_[i] + 1];
+    }
+  }
+
+  const ScoreTable& tb_;
+  int nx_, threads_;
+  std::vector<int> col_, row_;     // per lattice column / row: the lower table node
+  std::vector<double> ax_, ay_;    // and the fraction towards the next
+  int c_lo_ = 0, c_hi_ = 0;        // table columns any point reads, [c_lo, c_hi)
+  std::vector<double> line_;       // one table row per thread
+};
+
 }  // namespace
 
 TimeStencil hermite_stencil(std::span<const double> times, double t) {
@@ -164,6 +228,7 @@ void GridScore::eval(std::span<const double> xs, std::span<const double> ys, dou
 }
 
 std::unique_ptr<FieldAtPoints> GridScore::at_points(PointSet points) const {
+  if (points.lattice) return std::make_unique<GridScoreOnLattice>(table_, *points.lattice);
   return std::make_unique<GridScoreAtPoints>(table_, points);
 }
 

@@ -37,7 +37,8 @@ class GridScore final : public ScoreField {
   void eval(std::span<const double> xs, std::span<const double> ys, double t,
             std::span<double> out_x, std::span<double> out_y) const override;
   // Precomputes each point's bilinear cell and weights; eval(t) then blends the time nodes once
-  // on the table grid and interpolates to the points.
+  // on the table grid and interpolates to the points (on a lattice: blends and interpolates
+  // row by row, see grid_score.cpp).
   std::unique_ptr<FieldAtPoints> at_points(PointSet points) const override;
   std::string describe() const override;
   double t_first() const override { return table_.times.front(); }

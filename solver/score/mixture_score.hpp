@@ -7,16 +7,23 @@
 #include <vector>
 
 #include "solver/density.hpp"
+#include "solver/vector_field.hpp"
 
 namespace fplab {
 
 class MixtureScore {
  public:
-  explicit MixtureScore(const GaussianMixture& p);
+  explicit MixtureScore(const GaussianMixture& p) { assign(p); }
+  // Another mixture in place: no allocation once the component list has grown to its size
+  // (an evaluator re-targets its score at every stage time).
+  void assign(const GaussianMixture& p);
   // ∇ log p at (xs[k], ys[k]); empty out_x or out_y: that component is not wanted.
   // Parallel over points (OpenMP) for large batches; thread-safe.
   void eval(std::span<const double> xs, std::span<const double> ys, std::span<double> out_x,
             std::span<double> out_y) const;
+  // The same at a point set; on a lattice by a recurrence along the rows that needs no
+  // exponential per point (same values up to round-off; see mixture_score.cpp).
+  void eval(const PointSet& pts, std::span<double> out_x, std::span<double> out_y) const;
   Vec2 at(double x, double y) const;  // one point
 
  private:
@@ -25,15 +32,19 @@ class MixtureScore {
     double mx, my;           // mean
     double pxx, pxy, pyy;    // Σ⁻¹
   };
+  void eval_block(const double* x, const double* y, std::ptrdiff_t m, double* out_x,
+                  double* out_y) const;
+  void eval_lattice(const PointSet& pts, std::span<double> out_x, std::span<double> out_y) const;
+  bool lattice_run(double x, double hx, double y, int m, double* out_x, double* out_y) const;
   std::vector<Component> comp_;
 };
 
-// e^x for x ∈ [−708, 0] (callers clamp: a clamp inside stops GCC from vectorising the loop), to
+// e^x for x ∈ [−708, 708] (callers clamp: a clamp inside stops GCC from vectorising the loop), to
 // ~1 ulp, written so that loops over it vectorise (no call, no branch): Cody–Waite reduction
 // x = n ln2 + r, |r| ≤ ln2/2, a degree-12 Taylor polynomial for e^r (truncation < 2e-17
 // relative), and 2^n assembled in the exponent bits.
 // Inline, so that the loops calling it vectorise.
-inline double exp_nonpositive(double x) {
+inline double exp_bounded(double x) {
   constexpr double kLog2e = 1.4426950408889634;
   constexpr double kLn2Hi = 0.6931471803691238, kLn2Lo = 1.9082149292705877e-10;
   constexpr double kShifter = 0x1.8p52;  // adding it rounds to an integer in the low bits

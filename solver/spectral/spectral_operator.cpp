@@ -99,13 +99,7 @@ FourierOperator::FourierOperator(const Equation& eq, const Grid2D& g, const Spec
   if (eq.has_drift()) {
     fx_.assign(n, 0.0);
     fy_.assign(n, 0.0);
-    PointSet nodes;
-    for (int j = 0; j < g.ny; ++j)
-      for (int i = 0; i < g.nx; ++i) {
-        nodes.x.push_back(g.xc(i));
-        nodes.y.push_back(g.yc(j));
-      }
-    drift_nodes_ = eq.drift_at(std::move(nodes));
+    drift_nodes_ = eq.drift_at(lattice_points({g.nx, g.ny, g.xc(0), g.yc(0), g.dx(), g.dy()}));
     refresh_drift(0.0);
     // A drift like f = −x jumps across the periodic seam: the jump then dwarfs the largest
     // difference between neighbouring cells.
