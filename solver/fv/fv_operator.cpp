@@ -59,6 +59,7 @@ class FVOperator final : public SpatialOperator {
   void make_face_evaluators();
   void refresh_drift(double t) const;
   void potential_face_drifts(double t) const;
+  double max_outflow_rate() const;
   double mass_of(std::span<const double> u) const;
   // The terms `terms` (a Term mask) of the right-hand side; no side effects.
   void rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms);
@@ -96,7 +97,8 @@ class FVOperator final : public SpatialOperator {
   mutable std::vector<double> vx_, vy_;
   mutable double v_time_ = std::numeric_limits<double>::quiet_NaN();
   mutable bool v_valid_ = false;
-  mutable double max_outflow_ = 0.0;
+  mutable double max_outflow_ = 0.0;  // of the cached velocities, when outflow_valid_
+  mutable bool outflow_valid_ = false;
   // The equation's drift at the x- and y-face centres (made once; see make_face_evaluators).
   mutable std::unique_ptr<FieldAtPoints> drift_xf_, drift_yf_;
 
@@ -196,18 +198,7 @@ void FVOperator::refresh_drift(double t) const {
     std::fill(vy_.begin(), vy_.begin() + nx_, 0.0);
     std::fill(vy_.end() - nx_, vy_.end(), 0.0);
   }
-  // Largest outflow rate of a cell: what forward Euler must not exceed (see max_stable_dt).
-  double worst = 0.0;
-#pragma omp parallel for reduction(max : worst) schedule(static) if (g_.size() >= kParallelMinCells)
-  for (int j = 0; j < ny_; ++j)
-    for (int i = 0; i < nx_; ++i) {
-      const double* vx = vx_.data() + static_cast<std::size_t>(j) * (nx_ + 1);
-      const double out_x = std::max(vx[i + 1], 0.0) - std::min(vx[i], 0.0);
-      const double out_y = std::max(vy_[static_cast<std::size_t>(j + 1) * nx_ + i], 0.0) -
-                           std::min(vy_[static_cast<std::size_t>(j) * nx_ + i], 0.0);
-      worst = std::max(worst, out_x / dx_ + out_y / dy_);
-    }
-  max_outflow_ = worst;
+  outflow_valid_ = false;  // computed when a stable dt is asked for, not every stage
   v_time_ = t;
   v_valid_ = true;
 }
@@ -452,9 +443,27 @@ double FVOperator::max_stable_dt(double t) const { return stable_dt(t, kAll); }
 // IMEX: the drift alone (diffusion and relaxation are implicit).
 double FVOperator::max_stable_dt_nonstiff(double t) const { return stable_dt(t, kDrift); }
 
+// Largest outflow rate of a cell, Σ_faces max(f·n_out, 0)/h: what forward Euler must not exceed.
+double FVOperator::max_outflow_rate() const {
+  if (outflow_valid_) return max_outflow_;
+  double worst = 0.0;
+#pragma omp parallel for reduction(max : worst) schedule(static) if (g_.size() >= kParallelMinCells)
+  for (int j = 0; j < ny_; ++j)
+    for (int i = 0; i < nx_; ++i) {
+      const double* vx = vx_.data() + static_cast<std::size_t>(j) * (nx_ + 1);
+      const double out_x = std::max(vx[i + 1], 0.0) - std::min(vx[i], 0.0);
+      const double out_y = std::max(vy_[static_cast<std::size_t>(j + 1) * nx_ + i], 0.0) -
+                           std::min(vy_[static_cast<std::size_t>(j) * nx_ + i], 0.0);
+      worst = std::max(worst, out_x / dx_ + out_y / dy_);
+    }
+  max_outflow_ = worst;
+  outflow_valid_ = true;
+  return worst;
+}
+
 double FVOperator::stable_dt(double t, unsigned terms) const {
   refresh_drift(t);
-  double rate = (terms & kDrift ? scheme_->outflow_factor() * max_outflow_ : 0.0) +
+  double rate = (terms & kDrift ? scheme_->outflow_factor() * max_outflow_rate() : 0.0) +
                 (terms & kRelaxation ? inv_tau_ : 0.0);
   if (has_diffusion_ && (terms & kDiffusion)) {
     const Mat2 K = eq_.diffusion(t);
