@@ -158,6 +158,19 @@ void dataset_append(hid_t d, hsize_t k, const double* values, const std::vector<
 
 namespace h5 {
 
+Handle open_read(const std::string& path, const std::string& what) {
+  const std::string head = "cannot open " + what + " " + path + ": ";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(head + "no such file.");
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(head + "it is a folder, not an HDF5 file.");
+  ErrorSilencer quiet;
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(head + "it is not an HDF5 file.");
+  Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!f.valid()) throw InputError(head + "HDF5 cannot read it.");
+  return f;
+}
+
 bool link_exists(hid_t loc, const std::string& path) {
   // H5Lexists needs every intermediate group to exist: walk the path one link at a time.
   std::string partial;

@@ -54,6 +54,9 @@ class ErrorSilencer {
   void* data_ = nullptr;
 };
 
+// Opens an HDF5 file read-only; InputError "cannot open <what> <path>: <why>." when it is missing,
+// a folder, not HDF5 or unreadable.
+Handle open_read(const std::string& path, const std::string& what);
 // True when every link of `path` ("/a/b/c") exists under loc.
 bool link_exists(hid_t loc, const std::string& path);
 // The dimensions of a dataset's dataspace.

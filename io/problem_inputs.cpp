@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "io/hdf5_writer.hpp"
 #include "io/result_file.hpp"
@@ -13,17 +12,6 @@
 
 namespace fplab {
 namespace {
-
-h5::Handle open_hdf5(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(fmt::format("{} does not exist or is not a file", path));
-  h5::ErrorSilencer quiet;
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(fmt::format("{} is not an HDF5 file", path));
-  h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-  if (!f.valid()) throw InputError(fmt::format("HDF5 cannot open {}", path));
-  return f;
-}
 
 // A whole dataset of `rank` dimensions as doubles, with its dimensions; InputError naming it.
 std::vector<double> read_dataset(hid_t f, const std::string& file, const std::string& name,
@@ -127,7 +115,7 @@ std::vector<double> first_snapshot_of(const std::string& path, const CaseSpec& s
 }  // namespace
 
 ScoreTable read_score_file(const std::string& path) {
-  const h5::Handle file = open_hdf5(path);
+  const h5::Handle file = h5::open_read(path, "score file");
   const hid_t f = file.get();
   ScoreTable tb;
   read_axis(f, path, "/grid/x", tb.nx, tb.x_first, tb.hx);

@@ -19,20 +19,6 @@ namespace {
 using h5::dataset_dims;
 using h5::link_exists;
 
-h5::Handle file_open(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw InputError("cannot open result file " + path + ": no such file.");
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError("cannot open result file " + path + ": it is a folder, not an HDF5 file.");
-  h5::ErrorSilencer quiet;
-  if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw InputError("cannot open result file " + path + ": it is not an HDF5 file.");
-  h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-  if (!f.valid()) throw InputError("cannot open result file " + path + ": HDF5 cannot read it.");
-  return f;
-}
-
 // A whole 1D float dataset as doubles; InputError naming the file and dataset when absent.
 std::vector<double> read_vector(hid_t f, const std::string& dset, const std::string& file) {
   if (!link_exists(f, dset))
@@ -122,7 +108,7 @@ std::map<std::string, std::string> root_attributes(hid_t f) {
 }  // namespace
 
 ResultFile open_result(const std::string& path) {
-  h5::Handle f = file_open(path);
+  h5::Handle f = h5::open_read(path, "result file");
   h5::ErrorSilencer quiet;
   const hid_t fid = f.get();
   if (!link_exists(fid, "/fields/density"))
@@ -174,7 +160,7 @@ std::vector<double> ResultFile::read_field(const std::string& name, int k) const
   if (k < 0 || static_cast<std::size_t>(k) >= times.size())
     throw InputError(fmt::format("{} has no snapshot {} of {} (it holds {}: 0 to {}).", path, k,
                                  name, times.size(), static_cast<long>(times.size()) - 1));
-  h5::Handle f = file_open(path);
+  h5::Handle f = h5::open_read(path, "result file");
   h5::ErrorSilencer quiet;
   const std::string dset = "/fields/" + name;
   h5::Handle d(H5Dopen2(f.get(), dset.c_str(), H5P_DEFAULT));

@@ -80,25 +80,22 @@ void ReverseFokkerPlanck::forward_solution(const Grid2D& g, std::span<double> ou
 void ReverseFokkerPlanck::combine(double t, std::span<double> fx, std::span<double> fy,
                                   std::span<const double> sx, std::span<const double> sy) const {
   const double c = (1.0 + lambda_) * forward_.schedule().d(t);
-  const double dxx = c * D_(0, 0), dxy = c * D_(0, 1), dyy = c * D_(1, 1);
-  const auto n = static_cast<std::ptrdiff_t>(std::max(fx.size(), fy.size()));
-  if (!fx.empty()) {
-    if (dxy != 0.0) {
+  // g_x = −f_x + c(D_xx s_x + D_xy s_y), g_y = −f_y + c(D_yy s_y + D_xy s_x): one path for both.
+  combine_component(fx, c * D_(0, 0), sx, c * D_(0, 1), sy);
+  combine_component(fy, c * D_(1, 1), sy, c * D_(0, 1), sx);
+}
+
+// out = −out + a·s + b·s_other; with b = 0 s_other is not read (it may not have been computed).
+void ReverseFokkerPlanck::combine_component(std::span<double> out, double a,
+                                            std::span<const double> s, double b,
+                                            std::span<const double> s_other) {
+  const auto n = static_cast<std::ptrdiff_t>(out.size());
+  if (b != 0.0) {
 #pragma omp simd
-      for (std::ptrdiff_t k = 0; k < n; ++k) fx[k] = -fx[k] + dxx * sx[k] + dxy * sy[k];
-    } else {
+    for (std::ptrdiff_t k = 0; k < n; ++k) out[k] = -out[k] + a * s[k] + b * s_other[k];
+  } else {
 #pragma omp simd
-      for (std::ptrdiff_t k = 0; k < n; ++k) fx[k] = -fx[k] + dxx * sx[k];
-    }
-  }
-  if (!fy.empty()) {
-    if (dxy != 0.0) {
-#pragma omp simd
-      for (std::ptrdiff_t k = 0; k < n; ++k) fy[k] = -fy[k] + dxy * sx[k] + dyy * sy[k];
-    } else {
-#pragma omp simd
-      for (std::ptrdiff_t k = 0; k < n; ++k) fy[k] = -fy[k] + dyy * sy[k];
-    }
+    for (std::ptrdiff_t k = 0; k < n; ++k) out[k] = -out[k] + a * s[k];
   }
 }
 

@@ -59,6 +59,9 @@ class ReverseFokkerPlanck final : public Equation {
                std::span<const double> sy) const;
 
  private:
+  static void combine_component(std::span<double> out, double a, std::span<const double> s,
+                                double b, std::span<const double> s_other);
+
   FokkerPlanck forward_;
   std::shared_ptr<const ScoreField> score_;
   double T_, lambda_;

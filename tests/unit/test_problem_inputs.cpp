@@ -162,10 +162,10 @@ TEST_CASE("hdf5 score file errors name the key and the dataset (exit 2)") {
     CHECK(msg.find('\n') == std::string::npos);
     for (const auto& s : b.says) CHECK(msg.find(s) != std::string::npos);
   }
-  CHECK(error_of(reverse_case("hdf5", (dir / "none.h5").string())).find("does not exist") !=
+  CHECK(error_of(reverse_case("hdf5", (dir / "none.h5").string())).find("cannot open score file " + (dir / "none.h5").string() + ": no such file.") !=
         std::string::npos);
   std::ofstream(dir / "text.h5") << "not HDF5\n";
-  CHECK(error_of(reverse_case("hdf5", (dir / "text.h5").string())).find("is not an HDF5 file") !=
+  CHECK(error_of(reverse_case("hdf5", (dir / "text.h5").string())).find("cannot open score file " + (dir / "text.h5").string() + ": it is not an HDF5 file.") !=
         std::string::npos);
 }
 
