@@ -17,6 +17,7 @@
 #include "solver/equations/fokker_planck.hpp"
 #include "solver/gaussian_flow.hpp"
 #include "solver/simulation.hpp"
+#include "tests/write_run.hpp"
 
 namespace {
 
@@ -135,14 +136,7 @@ TEST_CASE("tabulated score from a forward run's result.h5: L1 to the data < 3e-2
   fwd.output.formats = {"hdf5"};
   fwd.exact = "none";
   fwd.resolved_yaml = "name: forward\n";
-  {
-    auto writers = fplab::make_writers(fwd);
-    std::vector<fplab::OutputSink*> sinks;
-    for (auto& w : writers) sinks.push_back(w.get());
-    fplab::SimulationOptions quiet;
-    quiet.progress = false;
-    fplab::simulate(fwd, sinks, quiet);
-  }
+  fplab_test::run_with_writers(fwd);
   const std::string h5 = (dir / "forward" / "result.h5").string();
   auto rev = load({"equation.lambda=1"});
   rev.equation.score = fplab::ScoreSpec{"tabulated", false, {}, h5};

@@ -15,6 +15,7 @@
 #include "io/writers.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
+#include "tests/write_run.hpp"
 
 namespace {
 
@@ -108,12 +109,7 @@ void forward_run(const fs::path& dir, int n, double t_end, double every, bool st
   c.output.formats = {"hdf5"};
   c.output.store_score = store_score;
   c.resolved_yaml = "name: test\n";
-  auto writers = fplab::make_writers(c);
-  std::vector<fplab::OutputSink*> sinks;
-  for (auto& w : writers) sinks.push_back(w.get());
-  fplab::SimulationOptions quiet;
-  quiet.progress = false;
-  fplab::simulate(c, sinks, quiet);
+  fplab_test::run_with_writers(c);
 }
 
 }  // namespace
