@@ -40,6 +40,33 @@ inline PointSet lattice_points(const Lattice& l) {
   return p;
 }
 
+// out_c[k] = base_scale · base_c[k] + scale_c · field_c(point k) for c = x, y. An empty base_c
+// counts as 0; out must not alias base.
+struct Combine {
+  double base_scale = 0.0;
+  std::span<const double> base_x, base_y;
+  double scale_x = 1.0, scale_y = 1.0;
+};
+
+// One component of a Combine, from point `first` on: what an evaluator's inner loop stores.
+struct CombineStore {
+  double* out;
+  const double* base;  // null: no base
+  double base_scale, scale;
+  CombineStore(const Combine& c, bool y_component, std::span<double> out_c, std::size_t first)
+      : out(out_c.empty() ? nullptr : out_c.data() + first),
+        base(nullptr),
+        base_scale(c.base_scale),
+        scale(y_component ? c.scale_y : c.scale_x) {
+    const std::span<const double> b = y_component ? c.base_y : c.base_x;
+    if (!b.empty() && base_scale != 0.0) base = b.data() + first;
+  }
+  explicit operator bool() const { return out != nullptr; }
+  void put(std::size_t k, double v) const {
+    out[k] = base ? base_scale * base[k] + scale * v : scale * v;
+  }
+};
+
 // A field at the fixed points it was made for. eval is not thread-safe (it may use scratch
 // buffers of its own) but parallelises internally; each operator owns its evaluators.
 class FieldAtPoints {
@@ -49,7 +76,24 @@ class FieldAtPoints {
   // out_x[k], out_y[k] = the field at point k and time t. An empty span: that component is not
   // wanted (the FV x-faces need only f_x), and the field may skip computing it.
   virtual void eval(double t, std::span<double> out_x, std::span<double> out_y) = 0;
+  // The field combined with a base in the same pass over the points (the reverse drift
+  // g = −f + (1+λ) d D s reads f and writes g once, see Combine). The default evaluates into out
+  // and then combines; fields that stream their points (scores) override it.
+  virtual void eval_combined(double t, const Combine& c, std::span<double> out_x,
+                             std::span<double> out_y);
 };
+
+inline void FieldAtPoints::eval_combined(double t, const Combine& c, std::span<double> out_x,
+                                         std::span<double> out_y) {
+  eval(t, out_x, out_y);
+  for (const bool y : {false, true}) {
+    std::span<double> out = y ? out_y : out_x;
+    const CombineStore s(c, y, out, 0);
+    const auto n = static_cast<std::ptrdiff_t>(out.size());
+#pragma omp parallel for simd schedule(static) if (n >= 8192)
+    for (std::ptrdiff_t k = 0; k < n; ++k) s.put(k, out[k]);
+  }
+}
 
 // A vector field of (x, y, t).
 class VectorField {

@@ -118,6 +118,13 @@ void FokkerPlanck::drift_batch(std::span<const double> xs, std::span<const doubl
   }
 }
 
+std::optional<double> FokkerPlanck::drift_ratio(double t, double t_ref) const {
+  if (!drift_time_) return 1.0;
+  const double a_ref = schedule_.a(t_ref);
+  if (kind_ == DriftKind::linear && a_ref != 0.0) return schedule_.a(t) / a_ref;
+  return std::nullopt;
+}
+
 bool FokkerPlanck::has_potential() const {
   if (!has_drift_) return false;
   if (kind_ == DriftKind::potential) return true;

@@ -25,6 +25,10 @@ class FokkerPlanck : public Equation {
   void drift_batch(std::span<const double> xs, std::span<const double> ys, double t,
                    std::span<double> out_x, std::span<double> out_y) const override;
   bool drift_depends_on_time() const override { return drift_time_; }
+  // r with f(x, t) = r · f(x, t_ref) for every x, when the drift's time dependence is a scalar
+  // factor (none, or a(t) of a linear drift): a caller may then keep f(·, t_ref) and scale it.
+  // nullopt otherwise (an expression in t, or a(t_ref) = 0).
+  std::optional<double> drift_ratio(double t, double t_ref) const;
   // Potential drift: U itself; linear drift with symmetric C and constant a: U = ½ a xᵀCx.
   bool has_potential() const override;
   double potential(double x, double y, double t) const override;

@@ -13,31 +13,53 @@
 namespace fplab {
 namespace {
 
-// The reverse drift at fixed points: the forward drift and the score at the same points, each
-// with its own precomputation, combined into g. The forward drift goes straight into the output
-// and g is formed there (no copies of point-sized arrays); the score's buffers are sized once.
+// The reverse drift at fixed points, g = −f + (1+λ) d D s. With a diagonal D each component of g
+// needs only the same component of s, and g is formed in the score's own pass over the points
+// (FieldAtPoints::eval_combined) from f kept at the points: a time-independent drift, or a
+// linear one scaled by a(t), is evaluated once, not per stage. A D with D_xy ≠ 0 couples the
+// components: then f and both components of s are evaluated and combined afterwards.
 class ReverseDriftAtPoints final : public FieldAtPoints {
  public:
   ReverseDriftAtPoints(const ReverseFokkerPlanck& eq, PointSet pts)
       : eq_(eq), n_(pts.size()), forward_(eq.forward().drift_at(pts)),
-        score_(eq.score().at_points(std::move(pts))), sx_(n_), sy_(n_) {}
+        score_(eq.score().at_points(std::move(pts))), fx_(n_), fy_(n_) {
+    if (eq.forward().has_cross_diffusion()) {
+      sx_.resize(n_);
+      sy_.resize(n_);
+    } else if (eq.forward().has_drift()) {
+      forward_->eval(t_ref(), fx_, fy_);
+    }
+  }
   std::size_t size() const override { return n_; }
   void eval(double tau, std::span<double> out_x, std::span<double> out_y) override {
     const double t = eq_.t_of(tau);
-    // D couples the components: with D_xy ≠ 0 g_x needs s_y too.
-    const bool cross = eq_.forward().has_cross_diffusion();
-    const bool want_x = !out_x.empty(), want_y = !out_y.empty();
-    forward_->eval(t, out_x, out_y);
-    score_->eval(t, want_x || cross ? std::span<double>(sx_) : std::span<double>(),
-                 want_y || cross ? std::span<double>(sy_) : std::span<double>());
-    eq_.combine(t, out_x, out_y, sx_, sy_);
+    if (eq_.forward().has_cross_diffusion()) return eval_coupled(t, out_x, out_y);
+    const FokkerPlanck& fw = eq_.forward();
+    double ratio = 0.0;  // f(·, t) = ratio · (fx_, fy_)
+    if (fw.has_drift()) {
+      const auto r = fw.drift_ratio(t, t_ref());
+      if (!r) forward_->eval(t, out_x.empty() ? std::span<double>() : std::span<double>(fx_),
+                             out_y.empty() ? std::span<double>() : std::span<double>(fy_));
+      ratio = r.value_or(1.0);
+    }
+    const double c = 1.0 + eq_.lambda();
+    const Mat2 dD = fw.diffusion(t);
+    score_->eval_combined(t, Combine{-ratio, fx_, fy_, c * dD(0, 0), c * dD(1, 1)}, out_x, out_y);
   }
 
  private:
+  double t_ref() const { return eq_.T(); }  // where a kept linear drift is evaluated
+  void eval_coupled(double t, std::span<double> out_x, std::span<double> out_y) {
+    forward_->eval(t, out_x, out_y);
+    score_->eval(t, sx_, sy_);
+    eq_.combine(t, out_x, out_y, sx_, sy_);
+  }
+
   const ReverseFokkerPlanck& eq_;
   std::size_t n_;
   std::unique_ptr<FieldAtPoints> forward_, score_;
-  std::vector<double> sx_, sy_;
+  std::vector<double> fx_, fy_;  // the forward drift at the points (at t_ref, or the last t)
+  std::vector<double> sx_, sy_;  // both score components (coupled D only)
 };
 
 }  // namespace

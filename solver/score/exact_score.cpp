@@ -16,9 +16,13 @@ class ExactScoreAtPoints final : public FieldAtPoints {
       : score_(score), pts_(std::move(pts)), at_t_(score.data()), mix_(at_t_) {}
   std::size_t size() const override { return pts_.size(); }
   void eval(double t, std::span<double> out_x, std::span<double> out_y) override {
+    eval_combined(t, Combine{}, out_x, out_y);
+  }
+  void eval_combined(double t, const Combine& c, std::span<double> out_x,
+                     std::span<double> out_y) override {
     score_.flow().evolve(score_.data(), std::max(t, 0.0), at_t_);
     mix_.assign(at_t_);
-    mix_.eval(pts_, out_x, out_y);
+    mix_.eval(pts_, c, out_x, out_y);
   }
 
  private:
@@ -36,7 +40,7 @@ std::unique_ptr<FieldAtPoints> ExactScore::at_points(PointSet points) const {
 
 void ExactScore::eval(std::span<const double> xs, std::span<const double> ys, double t,
                       std::span<double> out_x, std::span<double> out_y) const {
-  MixtureScore(flow_.evolve(data_, std::max(t, 0.0))).eval(xs, ys, out_x, out_y);
+  MixtureScore(flow_.evolve(data_, std::max(t, 0.0))).eval(xs, ys, Combine{}, out_x, out_y);
 }
 
 std::string ExactScore::describe() const {

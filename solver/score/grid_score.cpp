@@ -110,6 +110,43 @@ class GridScoreAtPoints final : public FieldAtPoints {
   std::vector<double> bx_, by_;
 };
 
+// One lattice row of GridScoreOnLattice: line[c] = Σ_q w_q ((1 − ay) r0_q[c] + ay r1_q[c]) over
+// the table columns [c_lo, c_hi) (the table blended in time and y; r1 skipped on a table row),
+// then each point from its column pair. Streaming loops, cloned for AVX2/FMA and the baseline.
+struct LatticeRow {
+  const double* r0;  // time node ts.first, table row below; node q at r0 + q·nodes
+  std::ptrdiff_t nodes;
+  int nx_table, c_lo, c_hi;
+  double ay;
+};
+
+[[gnu::target_clones("arch=x86-64-v3", "default")]]
+void lattice_row(const LatticeRow& row, const TimeStencil& ts, double* line, const int* col,
+                 const double* ax, int n, const CombineStore& out) {
+  const double* r0 = row.r0;
+  const double* r1 = r0 + row.nx_table;
+  for (int q = 0; q < ts.count; ++q) {
+    const double w0 = ts.w[q] * (1 - row.ay), w1 = ts.w[q] * row.ay;
+    const double* a = r0 + q * row.nodes;
+    const double* b = r1 + q * row.nodes;
+    const bool first = q == 0, on_row = row.ay == 0.0;
+    if (on_row && first) {
+#pragma omp simd
+      for (int c = row.c_lo; c < row.c_hi; ++c) line[c] = w0 * a[c];
+    } else if (on_row) {
+#pragma omp simd
+      for (int c = row.c_lo; c < row.c_hi; ++c) line[c] += w0 * a[c];
+    } else if (first) {
+#pragma omp simd
+      for (int c = row.c_lo; c < row.c_hi; ++c) line[c] = w0 * a[c] + w1 * b[c];
+    } else {
+#pragma omp simd
+      for (int c = row.c_lo; c < row.c_hi; ++c) line[c] += w0 * a[c] + w1 * b[c];
+    }
+  }
+  for (int i = 0; i < n; ++i) out.put(i, (1 - ax[i]) * line[col[i]] + ax[i] * line[col[i] + 1]);
+}
+
 // The score on a lattice (the FV faces, spectral nodes): bilinear interpolation separates into a
 // table row pair and weight per lattice row and a table column and weight per lattice column.
 // Per lattice row, the time nodes and the row pair are blended into one table-row buffer
@@ -135,13 +172,18 @@ class GridScoreOnLattice final : public FieldAtPoints {
   }
   std::size_t size() const override { return col_.size() * row_.size(); }
   void eval(double t, std::span<double> out_x, std::span<double> out_y) override {
+    eval_combined(t, Combine{}, out_x, out_y);
+  }
+  void eval_combined(double t, const Combine& c, std::span<double> out_x,
+                     std::span<double> out_y) override {
     const TimeStencil ts = hermite_stencil(tb_.times, t);
-    component(tb_.sx, ts, out_x);
-    component(tb_.sy, ts, out_y);
+    component(tb_.sx, ts, c, false, out_x);
+    component(tb_.sy, ts, c, true, out_y);
   }
 
  private:
-  void component(const std::vector<double>& field, const TimeStencil& ts, std::span<double> out) {
+  void component(const std::vector<double>& field, const TimeStencil& ts, const Combine& comb,
+                 bool y_component, std::span<double> out) {
     if (out.empty()) return;
     const int ny = static_cast<int>(row_.size());
     const auto nodes = static_cast<std::ptrdiff_t>(tb_.nodes());
@@ -149,19 +191,10 @@ class GridScoreOnLattice final : public FieldAtPoints {
     if (static_cast<std::ptrdiff_t>(size()) >= kParallelMin)
     for (int j = 0; j < ny; ++j) {
       double* line = line_.data() + static_cast<std::size_t>(omp_get_thread_num()) * tb_.nx;
-      const double* r0 = field.data() + ts.first * nodes + static_cast<std::ptrdiff_t>(row_[j]) * tb_.nx;
-      const double* r1 = r0 + tb_.nx;
-      const double ay = ay_[j];
-      // line[c] = Σ_q w_q ((1 − ay) r0_q[c] + ay r1_q[c]): the table blended in time and y.
-#pragma omp simd
-      for (int c = c_lo_; c < c_hi_; ++c) {
-        double v = 0.0;
-        for (int q = 0; q < ts.count; ++q)
-          v += ts.w[q] * ((1 - ay) * r0[q * nodes + c] + ay * r1[q * nodes + c]);
-        line[c] = v;
-      }
-      double* o = out.data() + static_cast<std::size_t>(j) * nx_;
-      for (int i = 0; i < nx_; ++i) o[i] = (1 - ax_[i]) * line[col_[i]] + ax_[i] * line[col_[i] + 1];
+      const LatticeRow row{field.data() + ts.first * nodes + std::ptrdiff_t{row_[j]} * tb_.nx,
+                           nodes, tb_.nx, c_lo_, c_hi_, ay_[j]};
+      lattice_row(row, ts, line, col_.data(), ax_.data(), nx_,
+                  CombineStore(comb, y_component, out, static_cast<std::size_t>(j) * nx_));
     }
   }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numbers>
 
@@ -16,10 +17,11 @@ constexpr std::ptrdiff_t kParallelMin = 4 * kBlock;  // smaller batches run seri
 constexpr int kMaxComponents = 16;  // per-component log densities of a block stay in L1
 
 // Lattice rows (see lattice_run): kLanes neighbouring points advance together, each by kLanes
-// points per step, for at most kMaxSteps steps from exact exponentials; the rounding drift of
-// the products grows like steps² ulp (~1e-14 relative at 16 steps).
+// points per step, for at most kMaxSteps steps from a few exact exponentials per run; the
+// rounding drift of the products grows like steps² ulp (~1e-13 relative at 32 steps). A run
+// of 256 points takes a whole 129- or 257-point row of faces, so the per-run set-up is rare.
 constexpr int kLanes = 8;
-constexpr int kMaxSteps = 16;
+constexpr int kMaxSteps = 32;
 constexpr int kRun = kLanes * kMaxSteps;  // points per run of a row
 // A kept component stays within e^−700 of a run's largest term, so that its terms stay normal
 // numbers; one below e^−746 of every point's largest term rounds to 0 in the direct path too.
@@ -34,36 +36,68 @@ struct RowQuadratic {
   double max_on(double q1) const { return at(std::clamp(-l1 / (2.0 * l2), 0.0, q1)); }
 };
 
+// Four doubles as one value (GCC/Clang vector extension): one AVX2 register in the AVX2 clone,
+// two SSE ones in the baseline. A run's kLanes lanes are kHalves of them.
+typedef double Quad __attribute__((vector_size(4 * sizeof(double))));
+constexpr int kHalves = kLanes / 4;
+struct Lanes {
+  Quad h[kHalves];
+};
+
+// Stores lanes [0, w) of v at point `first` of the run (whole vectors when w = kLanes).
+[[gnu::always_inline]] inline void store_lanes(const CombineStore& o, int first, int w,
+                                               const Lanes& v) {
+  if (w < kLanes) {
+    for (int q = 0; q < w; ++q) o.put(first + q, v.h[q / 4][q % 4]);
+    return;
+  }
+  for (int h = 0; h < kHalves; ++h) {
+    Quad r = o.scale * v.h[h];
+    if (o.base) {
+      Quad b;
+      std::memcpy(&b, o.base + first + 4 * h, sizeof b);
+      r += o.base_scale * b;
+    }
+    std::memcpy(o.out + first + 4 * h, &r, sizeof r);
+  }
+}
+
 // lattice_run's recurrence over `steps` steps of kLanes points: the kept components' terms g
 // (advanced by ρ, itself advanced by κ) summed into the score. X, Y: the score components wanted
 // (an FV face direction wants one; the other then costs nothing). Inlined, so that it is
 // compiled for each of lattice_run's target clones.
 template <bool X, bool Y>
-[[gnu::always_inline]] inline void advance_run(const RowQuadratic* rq, const int* kept, int nk,
-                                               double (*g)[kLanes], double (*rho)[kLanes],
-                                               const double* kappa, int steps, int m,
-                                               double* out_x, double* out_y) {
-  for (int s = 0; s < steps; ++s) {
-    alignas(64) double rs[kLanes] = {}, sx[kLanes] = {}, sy[kLanes] = {};
-    for (int k = 0; k < nk; ++k) {
-      const RowQuadratic& r = rq[kept[k]];
-#pragma omp simd
-      for (int q = 0; q < kLanes; ++q) {
-        const double gq = g[k][q], qq = s * kLanes + q;
-        rs[q] += gq;
-        if constexpr (X) sx[q] += gq * (r.sx0 + r.sx1 * qq);
-        if constexpr (Y) sy[q] += gq * (r.sy0 + r.sy1 * qq);
-        g[k][q] = gq * rho[k][q];
-        rho[k][q] *= kappa[k];
+[[gnu::always_inline]] inline void advance_run(const RowQuadratic* rq, int nk, Lanes* g,
+                                               Lanes* rho, const double* kappa, int steps, int m,
+                                               const CombineStore& out_x,
+                                               const CombineStore& out_y) {
+  Quad q0 = {0, 1, 2, 3};
+  for (int s = 0; s < steps; ++s, q0 += kLanes) {
+    Lanes vx, vy;
+    for (int h = 0; h < kHalves; ++h) {
+      const Quad q = q0 + 4.0 * h;
+      Quad rs = {}, sx = {}, sy = {};
+      for (int k = 0; k < nk; ++k) {
+        const Quad gk = g[k].h[h];
+        rs += gk;
+        if constexpr (X) sx += gk * (rq[k].sx0 + rq[k].sx1 * q);
+        if constexpr (Y) sy += gk * (rq[k].sy0 + rq[k].sy1 * q);
+        g[k].h[h] = gk * rho[k].h[h];
+        rho[k].h[h] *= kappa[k];
       }
+      if constexpr (X) vx.h[h] = sx / rs;
+      if constexpr (Y) vy.h[h] = sy / rs;
     }
-    const int base = s * kLanes, w = std::min(kLanes, m - base);
-    if constexpr (X)
-      for (int q = 0; q < w; ++q) out_x[base + q] = sx[q] / rs[q];
-    if constexpr (Y)
-      for (int q = 0; q < w; ++q) out_y[base + q] = sy[q] / rs[q];
+    const int first = s * kLanes, w = std::min(kLanes, m - first);
+    if constexpr (X) store_lanes(out_x, first, w, vx);
+    if constexpr (Y) store_lanes(out_y, first, w, vy);
   }
 }
+
+// e^x with x clamped to exp_bounded's range (the lattice set-up's products of a run that the
+// range check refuses, or lanes past a short run's end, may ask for more; they are not used).
+// Inlined: a call from the AVX2 clone into baseline SSE code pays a state transition each time.
+[[gnu::always_inline]] inline double exp_clamped(double x) { return exp_bounded(std::clamp(x, -708.0, 708.0)); }
 
 }  // namespace
 
@@ -80,14 +114,15 @@ void MixtureScore::assign(const GaussianMixture& p) {
   }
 }
 
-void MixtureScore::eval(std::span<const double> xs, std::span<const double> ys,
+void MixtureScore::eval(std::span<const double> xs, std::span<const double> ys, const Combine& c,
                         std::span<double> out_x, std::span<double> out_y) const {
   const auto n = static_cast<std::ptrdiff_t>(xs.size());
   if (static_cast<int>(comp_.size()) > kMaxComponents) {  // rare: one point at a time
+    const CombineStore sx(c, false, out_x, 0), sy(c, true, out_y, 0);
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       const Vec2 s = at(xs[k], ys[k]);
-      if (!out_x.empty()) out_x[k] = s.x();
-      if (!out_y.empty()) out_y[k] = s.y();
+      if (sx) sx.put(k, s.x());
+      if (sy) sy.put(k, s.y());
     }
     return;
   }
@@ -96,14 +131,13 @@ void MixtureScore::eval(std::span<const double> xs, std::span<const double> ys,
   for (std::ptrdiff_t b = 0; b < blocks; ++b) {
     const std::ptrdiff_t k0 = b * kBlock;
     eval_block(xs.data() + k0, ys.data() + k0, std::min(kBlock, n - k0),
-               out_x.empty() ? nullptr : out_x.data() + k0,
-               out_y.empty() ? nullptr : out_y.data() + k0);
+               CombineStore(c, false, out_x, k0), CombineStore(c, true, out_y, k0));
   }
 }
 
-// m ≤ kBlock points, at most kMaxComponents components; a null out_x or out_y is not wanted.
-void MixtureScore::eval_block(const double* x, const double* y, std::ptrdiff_t m, double* out_x,
-                              double* out_y) const {
+// m ≤ kBlock points, at most kMaxComponents components; an empty store is not wanted.
+void MixtureScore::eval_block(const double* x, const double* y, std::ptrdiff_t m,
+                              const CombineStore& out_x, const CombineStore& out_y) const {
   const int nc = static_cast<int>(comp_.size());
   alignas(64) double lmax[kBlock], sx[kBlock], sy[kBlock], rs[kBlock];
   alignas(64) double l[kMaxComponents][kBlock];
@@ -137,50 +171,55 @@ void MixtureScore::eval_block(const double* x, const double* y, std::ptrdiff_t m
     }
   }
   if (out_x)
-    for (std::ptrdiff_t q = 0; q < m; ++q) out_x[q] = sx[q] / rs[q];
+    for (std::ptrdiff_t q = 0; q < m; ++q) out_x.put(q, sx[q] / rs[q]);
   if (out_y)
-    for (std::ptrdiff_t q = 0; q < m; ++q) out_y[q] = sy[q] / rs[q];
+    for (std::ptrdiff_t q = 0; q < m; ++q) out_y.put(q, sy[q] / rs[q]);
 }
 
-void MixtureScore::eval(const PointSet& pts, std::span<double> out_x,
+void MixtureScore::eval(const PointSet& pts, const Combine& c, std::span<double> out_x,
                         std::span<double> out_y) const {
   if (pts.lattice && static_cast<int>(comp_.size()) <= kMaxComponents)
-    eval_lattice(pts, out_x, out_y);
+    eval_lattice(pts, c, out_x, out_y);
   else
-    eval(pts.x, pts.y, out_x, out_y);
+    eval(pts.x, pts.y, c, out_x, out_y);
 }
 
 // Each row in runs of ≤ kRun points; a run whose dynamic range the recurrence cannot carry
 // (a narrow component, near t = 0) takes the direct path on its points.
-void MixtureScore::eval_lattice(const PointSet& pts, std::span<double> out_x,
+void MixtureScore::eval_lattice(const PointSet& pts, const Combine& c, std::span<double> out_x,
                                 std::span<double> out_y) const {
   const Lattice& L = *pts.lattice;
   const int runs = (L.nx + kRun - 1) / kRun;
   const int len = (L.nx + runs - 1) / runs;  // runs of a row as equal as they can be
   const auto n = static_cast<std::ptrdiff_t>(pts.size());
+  RowSteps rs[kMaxComponents];
+  for (std::size_t k = 0; k < comp_.size(); ++k) {
+    const double l2 = -0.5 * comp_[k].pxx * L.hx * L.hx;
+    rs[k] = {exp_clamped(2.0 * l2), exp_clamped(2.0 * kLanes * l2),
+             exp_clamped(2.0 * kLanes * kLanes * l2)};
+  }
 #pragma omp parallel for schedule(static) if (n >= kParallelMin)
   for (int j = 0; j < L.ny; ++j)
     for (int i0 = 0; i0 < L.nx; i0 += len) {
       const int m = std::min(len, L.nx - i0);
       const std::size_t k0 = static_cast<std::size_t>(j) * L.nx + i0;
-      double* sx = out_x.empty() ? nullptr : out_x.data() + k0;
-      double* sy = out_y.empty() ? nullptr : out_y.data() + k0;
-      if (!lattice_run(L.x0 + i0 * L.hx, L.hx, L.y0 + j * L.hy, m, sx, sy))
+      const CombineStore sx(c, false, out_x, k0), sy(c, true, out_y, k0);
+      if (!lattice_run(L.x0 + i0 * L.hx, L.hx, L.y0 + j * L.hy, m, rs, sx, sy))
         eval_block(pts.x.data() + k0, pts.y.data() + k0, m, sx, sy);
     }
 }
 
 // The scores at x + q hx, q < m ≤ kRun, on the row y. Along a row every component's log density
 // is a quadratic in q, so its term e^{l(q) − top} follows g(q + L) = g(q) ρ(q) and
-// ρ(q + L) = ρ(q) κ with κ = e^{2L² l2} (L = kLanes): two products per point from exact
-// exponentials at the run's first L points. `top` bounds every l on the run, so the terms never
+// ρ(q + L) = ρ(q) κ with κ = e^{2L² l2} (L = kLanes): two products per point, from six
+// exponentials per component at the run's start. `top` bounds every l on the run, so the terms never
 // overflow; the responsibilities are the same ratios as the direct path's up to round-off.
 // false (nothing written): a component spans more than kKeepRange on the run.
 // Cloned for AVX2/FMA (x86-64-v3) and the baseline, chosen at load time: the binary still runs
 // on any x86-64, and the recurrence's 8 lanes take two 4-wide FMA vectors where there are some.
 [[gnu::target_clones("arch=x86-64-v3", "default")]]
-bool MixtureScore::lattice_run(double x, double hx, double y, int m, double* out_x,
-                               double* out_y) const {
+bool MixtureScore::lattice_run(double x, double hx, double y, int m, const RowSteps* rs,
+                               const CombineStore& out_x, const CombineStore& out_y) const {
   const int nc = static_cast<int>(comp_.size());
   const int steps = (m + kLanes - 1) / kLanes;
   const double q_last = steps * kLanes - 1;  // the run's lanes compute whole steps
@@ -200,29 +239,48 @@ bool MixtureScore::lattice_run(double x, double hx, double y, int m, double* out
     top = std::max(top, hi[c]);
     floor = std::max(floor, lo[c]);
   }
-  int kept[kMaxComponents], nk = 0;
+  RowQuadratic kept[kMaxComponents];  // the components that matter on the run
+  double k1[kMaxComponents], kL[kMaxComponents], kappa[kMaxComponents];
+  int nk = 0;
   for (int c = 0; c < nc; ++c) {
     if (hi[c] < floor - kNegligible) continue;
     if (lo[c] < top - kKeepRange) return false;
-    kept[nk++] = c;
+    k1[nk] = rs[c].k1;
+    kL[nk] = rs[c].kL;
+    kappa[nk] = rs[c].kappa;
+    kept[nk++] = rq[c];
   }
-  alignas(64) double g[kMaxComponents][kLanes], rho[kMaxComponents][kLanes];
-  double kappa[kMaxComponents];
+  // Each kept component's run start, g(0) = e^{l(0) − top}, first step e^{l(1) − l(0)} and
+  // first lane ratio ρ(0) = e^{l(L) − l(0)}: 3 nk exponentials in one vectorised loop.
   constexpr double Lf = kLanes;
+  alignas(64) double e[3 * kMaxComponents];
   for (int k = 0; k < nk; ++k) {
-    const RowQuadratic& r = rq[kept[k]];
+    const RowQuadratic& r = kept[k];
+    e[k] = r.l0 - top;
+    e[nk + k] = r.l1 + r.l2;
+    e[2 * nk + k] = Lf * r.l1 + r.l2 * Lf * Lf;
+  }
+#pragma omp simd
+  for (int k = 0; k < 3 * nk; ++k) e[k] = exp_clamped(e[k]);
+  // The lanes by the same recurrence with step 1: g(q + 1) = g(q) e^{l(q+1) − l(q)}, that ratio
+  // advanced by e^{2 l2}; ρ(q + 1) = ρ(q) e^{2L l2}.
+  Lanes g[kMaxComponents], rho[kMaxComponents];
+  for (int k = 0; k < nk; ++k) {
+    double gq = e[k], d1 = e[nk + k], rq_ = e[2 * nk + k];
     for (int q = 0; q < kLanes; ++q) {
-      g[k][q] = exp_bounded(r.at(q) - top);
-      rho[k][q] = exp_bounded(Lf * r.l1 + r.l2 * Lf * (2.0 * q + Lf));  // l(q + L) − l(q)
+      g[k].h[q / 4][q % 4] = gq;
+      rho[k].h[q / 4][q % 4] = rq_;
+      gq *= d1;
+      d1 *= k1[k];
+      rq_ *= kL[k];
     }
-    kappa[k] = exp_bounded(2.0 * Lf * Lf * r.l2);
   }
   if (out_x && out_y)
-    advance_run<true, true>(rq, kept, nk, g, rho, kappa, steps, m, out_x, out_y);
+    advance_run<true, true>(kept, nk, g, rho, kappa, steps, m, out_x, out_y);
   else if (out_x)
-    advance_run<true, false>(rq, kept, nk, g, rho, kappa, steps, m, out_x, out_y);
+    advance_run<true, false>(kept, nk, g, rho, kappa, steps, m, out_x, out_y);
   else if (out_y)
-    advance_run<false, true>(rq, kept, nk, g, rho, kappa, steps, m, out_x, out_y);
+    advance_run<false, true>(kept, nk, g, rho, kappa, steps, m, out_x, out_y);
   return true;
 }
 

@@ -17,13 +17,15 @@ class MixtureScore {
   // Another mixture in place: no allocation once the component list has grown to its size
   // (an evaluator re-targets its score at every stage time).
   void assign(const GaussianMixture& p);
-  // ∇ log p at (xs[k], ys[k]); empty out_x or out_y: that component is not wanted.
-  // Parallel over points (OpenMP) for large batches; thread-safe.
-  void eval(std::span<const double> xs, std::span<const double> ys, std::span<double> out_x,
-            std::span<double> out_y) const;
+  // ∇ log p at (xs[k], ys[k]), combined with a base as `c` says (Combine{}: the score itself);
+  // empty out_x or out_y: that component is not wanted. Parallel over points (OpenMP) for large
+  // batches; thread-safe.
+  void eval(std::span<const double> xs, std::span<const double> ys, const Combine& c,
+            std::span<double> out_x, std::span<double> out_y) const;
   // The same at a point set; on a lattice by a recurrence along the rows that needs no
   // exponential per point (same values up to round-off; see mixture_score.cpp).
-  void eval(const PointSet& pts, std::span<double> out_x, std::span<double> out_y) const;
+  void eval(const PointSet& pts, const Combine& c, std::span<double> out_x,
+            std::span<double> out_y) const;
   Vec2 at(double x, double y) const;  // one point
 
  private:
@@ -32,10 +34,17 @@ class MixtureScore {
     double mx, my;           // mean
     double pxx, pxy, pyy;    // Σ⁻¹
   };
-  void eval_block(const double* x, const double* y, std::ptrdiff_t m, double* out_x,
-                  double* out_y) const;
-  void eval_lattice(const PointSet& pts, std::span<double> out_x, std::span<double> out_y) const;
-  bool lattice_run(double x, double hx, double y, int m, double* out_x, double* out_y) const;
+  void eval_block(const double* x, const double* y, std::ptrdiff_t m, const CombineStore& out_x,
+                  const CombineStore& out_y) const;
+  void eval_lattice(const PointSet& pts, const Combine& c, std::span<double> out_x,
+                    std::span<double> out_y) const;
+  // Per component, the row recurrence's ratio steps, the same on every row of a lattice:
+  // e^{2 l2}, e^{2L l2}, e^{2L² l2} with l2 = −½ Σ⁻¹_xx hx² (see lattice_run).
+  struct RowSteps {
+    double k1, kL, kappa;
+  };
+  bool lattice_run(double x, double hx, double y, int m, const RowSteps* rs,
+                   const CombineStore& out_x, const CombineStore& out_y) const;
   std::vector<Component> comp_;
 };
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "solver/density.hpp"
@@ -71,7 +72,7 @@ TEST_CASE("mixture score: batched = one point = ∇ log p by differences, finite
   xs.push_back(60);  // every component underflows here
   ys.push_back(-50);
   std::vector<double> sx(xs.size()), sy(xs.size());
-  s.eval(xs, ys, sx, sy);
+  s.eval(xs, ys, fplab::Combine{}, sx, sy);
   for (std::size_t k = 0; k < xs.size(); ++k) {
     const Vec2 one = s.at(xs[k], ys[k]);
     REQUIRE(std::isfinite(sx[k]));
@@ -85,8 +86,19 @@ TEST_CASE("mixture score: batched = one point = ∇ log p by differences, finite
   }
   // Only the wanted component is written.
   std::vector<double> only_y(xs.size(), -7.0);
-  s.eval(xs, ys, {}, only_y);
+  s.eval(xs, ys, fplab::Combine{}, {}, only_y);
   CHECK(only_y[5] == doctest::Approx(sy[5]));
+  // Combined with a base in the same pass: out = b·base + a·s, per component.
+  std::vector<double> base_x(xs.size()), base_y(xs.size()), gx(xs.size()), gy(xs.size());
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    base_x[k] = std::sin(double(k));
+    base_y[k] = std::cos(double(k));
+  }
+  s.eval(xs, ys, fplab::Combine{-0.7, base_x, base_y, 1.5, 2.5}, gx, gy);
+  for (std::size_t k = 0; k < xs.size(); k += 13) {
+    CHECK(gx[k] == doctest::Approx(-0.7 * base_x[k] + 1.5 * sx[k]).epsilon(1e-12));
+    CHECK(gy[k] == doctest::Approx(-0.7 * base_y[k] + 2.5 * sy[k]).epsilon(1e-12));
+  }
 }
 
 TEST_CASE("exact score of the forward flow: any C, D and schedule, against ∇ log p(t)") {
@@ -251,6 +263,41 @@ TEST_CASE("reverse equation: g = −f + (1+λ) d D s and K = λ d D at t = T −
     CHECK(gx[k] == doctest::Approx(g.x()).epsilon(1e-13));
     CHECK(gy[k] == doctest::Approx(g.y()).epsilon(1e-13));
     CHECK(rev.drift(pts.x[k], pts.y[k], tau).x() == doctest::Approx(g.x()).epsilon(1e-13));
+  }
+  // Diagonal D: g is formed in the score's pass from f kept at the points (OU, a VP schedule's
+  // a(t)·f, an expression in t re-evaluated), on a lattice (the row recurrence) and off one.
+  for (const char* drift : {"ou", "vp", "expression"}) {
+    fplab::EquationSpec e = ou_forward();
+    e.D = mat(0.8, 0.0, 0.0, 1.3);
+    if (std::string(drift) == "vp") e.schedule.type = "vp";
+    if (std::string(drift) == "expression") {
+      e.drift.type = "expression";
+      e.drift.fx = "-x + sin(t)";
+      e.drift.fy = "-y*(1+t)";
+    }
+    const fplab::FokkerPlanck fw(e, fplab::DensitySpec{}, false);
+    const auto sc = std::make_shared<fplab::ExactScore>(
+        fplab::GaussianFlow(fw.schedule(), Mat2::Identity(), e.D), three_bumps());
+    const fplab::ReverseFokkerPlanck r(e, sc, false, false);
+    CHECK_FALSE(r.has_cross_diffusion());
+    for (fplab::PointSet ps : {pts, fplab::lattice_points({20, 7, -3.0, -2.0, 0.3, 0.5})}) {
+      auto g_at = r.drift_at(ps);
+      const std::size_t n = ps.size();
+      std::vector<double> ox(n), oy(n), only_x(n), rsx(n), rsy(n);
+      for (const double ta : {0.1, 0.7, 1.3}) {
+        const double tf = e.T - ta, c = 1.5 * fw.schedule().d(tf);
+        g_at->eval(ta, ox, oy);
+        g_at->eval(ta, only_x, {});
+        sc->eval(ps.x, ps.y, tf, rsx, rsy);
+        for (std::size_t k = 0; k < n; ++k) {
+          const Vec2 f = fw.drift(ps.x[k], ps.y[k], tf);
+          const Vec2 g = -f + c * (e.D * Vec2(rsx[k], rsy[k]));
+          CHECK(ox[k] == doctest::Approx(g.x()).epsilon(1e-12));
+          CHECK(oy[k] == doctest::Approx(g.y()).epsilon(1e-12));
+          CHECK(only_x[k] == doctest::Approx(g.x()).epsilon(1e-12));
+        }
+      }
+    }
   }
   // λ = 0: no diffusion at all (pure transport).
   eq.lambda = 0.0;

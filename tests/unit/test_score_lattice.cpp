@@ -35,7 +35,7 @@ double worst_relative_error(const GaussianMixture& p, const Lattice& l) {
   const PointSet pts = lattice_points(l);
   const MixtureScore ms(p);
   std::vector<double> sx(pts.size()), sy(pts.size());
-  ms.eval(pts, sx, sy);
+  ms.eval(pts, fplab::Combine{}, sx, sy);
   double worst = 0.0;
   for (std::size_t k = 0; k < pts.size(); ++k) {
     const Vec2 ref = ms.at(pts.x[k], pts.y[k]);
