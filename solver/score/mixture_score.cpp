@@ -26,14 +26,19 @@ constexpr int kRun = kLanes * kMaxSteps;  // points per run of a row
 // A kept component stays within e^−700 of a run's largest term, so that its terms stay normal
 // numbers; one below e^−746 of every point's largest term rounds to 0 in the direct path too.
 constexpr double kKeepRange = 700.0, kNegligible = 746.0;
+// The lane factors of RowSteps and e^{L l1} are used when their exponents stay within this.
+constexpr double kFactorRange = 600.0;
 
 // One component along a run of a lattice row, at the run's local index q (x = x_run + q hx):
 // log density l(q) = l0 + l1 q + l2 q² and score −Σ⁻¹(x − m) = (sx0 + sx1 q, sy0 + sy1 q).
 struct RowQuadratic {
   double l0, l1, l2, sx0, sx1, sy0, sy1;
   double at(double q) const { return l0 + q * (l1 + q * l2); }
-  // The largest l on [0, q1]: l2 < 0 (Σ⁻¹ is positive definite), so at the clamped vertex.
-  double max_on(double q1) const { return at(std::clamp(-l1 / (2.0 * l2), 0.0, q1)); }
+  // The largest l on [0, q1]: l2 < 0 (Σ⁻¹ is positive definite), so at the clamped vertex
+  // −l1 / (2 l2); inv_2l2 = 1 / (2 l2).
+  double max_on(double q1, double inv_2l2) const {
+    return at(std::clamp(-l1 * inv_2l2, 0.0, q1));
+  }
 };
 
 // Four doubles as one value (GCC/Clang vector extension): one AVX2 register in the AVX2 clone,
@@ -100,6 +105,16 @@ template <bool X, bool Y>
 [[gnu::always_inline]] inline double exp_clamped(double x) { return exp_bounded(std::clamp(x, -708.0, 708.0)); }
 
 }  // namespace
+
+// A component's row quadratic l(q) = l0 + l1 q + l2 q² has the same l2 = −½ Σ⁻¹_xx hx² on every
+// row of a lattice: so do the lane factors w(q) = e^{l2 q²} (g(q) = g(0) e^{l1 q} w(q)),
+// v(q) = e^{L² l2 + 2L l2 q} (ρ(q) = e^{L l1} v(q)) and κ = e^{2L² l2}. `factored`: those
+// factors are normal numbers (|l2| small enough), else a run sets its lanes by exponentials.
+struct MixtureScore::RowSteps {
+  Lanes w, v;
+  double kappa, inv_2l2;
+  bool factored;
+};
 
 void MixtureScore::assign(const GaussianMixture& p) {
   comp_.clear();
@@ -194,9 +209,22 @@ void MixtureScore::eval_lattice(const PointSet& pts, const Combine& c, std::span
   const auto n = static_cast<std::ptrdiff_t>(pts.size());
   RowSteps rs[kMaxComponents];
   for (std::size_t k = 0; k < comp_.size(); ++k) {
+    constexpr double Lf = kLanes;
     const double l2 = -0.5 * comp_[k].pxx * L.hx * L.hx;
-    rs[k] = {exp_clamped(2.0 * l2), exp_clamped(2.0 * kLanes * l2),
-             exp_clamped(2.0 * kLanes * kLanes * l2)};
+    RowSteps& r = rs[k];
+    alignas(64) double w[kLanes], v[kLanes];
+#pragma omp simd
+    for (int q = 0; q < kLanes; ++q) {
+      w[q] = exp_clamped(l2 * q * q);
+      v[q] = exp_clamped(Lf * Lf * l2 + 2.0 * Lf * l2 * q);
+    }
+    for (int q = 0; q < kLanes; ++q) {
+      r.w.h[q / 4][q % 4] = w[q];
+      r.v.h[q / 4][q % 4] = v[q];
+    }
+    r.kappa = exp_clamped(2.0 * Lf * Lf * l2);
+    r.inv_2l2 = 1.0 / (2.0 * l2);
+    r.factored = l2 * (Lf * Lf + 2.0 * Lf * (Lf - 1)) > -kFactorRange;
   }
 #pragma omp parallel for schedule(static) if (n >= kParallelMin)
   for (int j = 0; j < L.ny; ++j)
@@ -209,10 +237,49 @@ void MixtureScore::eval_lattice(const PointSet& pts, const Combine& c, std::span
     }
 }
 
+// The kept components' lanes at a run's start: g(q) = e^{l(q) − top} and
+// ρ(q) = e^{l(q+L) − l(q)}, q < L. From two exponentials per component (all in one vectorised
+// loop) and the lattice's lane factors; by one exponential per lane for a component whose
+// factors would leave the normal range. Inlined into lattice_run's clones.
+[[gnu::always_inline]] static inline void set_lanes(const RowQuadratic* r,
+                                                    const MixtureScore::RowSteps* const* rs,
+                                                    int nk, double top, Lanes* g, Lanes* rho) {
+  static_assert(kHalves == 2, "lanes 0–3 carry d^q, lanes 4–7 d^(4+q)");
+  constexpr double Lf = kLanes;
+  alignas(64) double e[2 * kMaxComponents];
+  for (int k = 0; k < nk; ++k) {
+    e[k] = r[k].l0 - top;
+    e[nk + k] = r[k].l1;
+  }
+#pragma omp simd
+  for (int k = 0; k < 2 * nk; ++k) e[k] = exp_clamped(e[k]);
+  for (int k = 0; k < nk; ++k) {
+    if (rs[k]->factored && std::abs(Lf * r[k].l1) < kFactorRange) {
+      const double g0 = e[k], d = e[nk + k], d2 = d * d, d4 = d2 * d2;
+      const Quad powers = {1.0, d, d2, d2 * d};
+      g[k].h[0] = g0 * powers * rs[k]->w.h[0];
+      g[k].h[1] = (g0 * d4) * powers * rs[k]->w.h[1];
+      rho[k].h[0] = (d4 * d4) * rs[k]->v.h[0];
+      rho[k].h[1] = (d4 * d4) * rs[k]->v.h[1];
+      continue;
+    }
+    alignas(64) double lane[2 * kLanes];
+#pragma omp simd
+    for (int q = 0; q < kLanes; ++q) {
+      lane[q] = exp_clamped(r[k].at(q) - top);
+      lane[kLanes + q] = exp_clamped(r[k].at(q + Lf) - r[k].at(q));
+    }
+    for (int q = 0; q < kLanes; ++q) {
+      g[k].h[q / 4][q % 4] = lane[q];
+      rho[k].h[q / 4][q % 4] = lane[kLanes + q];
+    }
+  }
+}
+
 // The scores at x + q hx, q < m ≤ kRun, on the row y. Along a row every component's log density
 // is a quadratic in q, so its term e^{l(q) − top} follows g(q + L) = g(q) ρ(q) and
-// ρ(q + L) = ρ(q) κ with κ = e^{2L² l2} (L = kLanes): two products per point, from six
-// exponentials per component at the run's start. `top` bounds every l on the run, so the terms never
+// ρ(q + L) = ρ(q) κ with κ = e^{2L² l2} (L = kLanes): two products per point, from two
+// exponentials per component at the run's start (set_lanes). `top` bounds every l on the run, so the terms never
 // overflow; the responsibilities are the same ratios as the direct path's up to round-off.
 // false (nothing written): a component spans more than kKeepRange on the run.
 // Cloned for AVX2/FMA (x86-64-v3) and the baseline, chosen at load time: the binary still runs
@@ -235,46 +302,23 @@ bool MixtureScore::lattice_run(double x, double hx, double y, int m, const RowSt
     rq[c] = {C.log_c - 0.5 * (C.pxx * ux * ux + 2.0 * C.pxy * ux * uy + C.pyy * uy * uy),
              sx0 * hx, -0.5 * C.pxx * hx * hx, sx0, -C.pxx * hx, sy0, -C.pxy * hx};
     lo[c] = std::min(rq[c].l0, rq[c].at(q_last));
-    hi[c] = rq[c].max_on(q_last);
+    hi[c] = rq[c].max_on(q_last, rs[c].inv_2l2);
     top = std::max(top, hi[c]);
     floor = std::max(floor, lo[c]);
   }
   RowQuadratic kept[kMaxComponents];  // the components that matter on the run
-  double k1[kMaxComponents], kL[kMaxComponents], kappa[kMaxComponents];
+  const RowSteps* steps_of[kMaxComponents];
+  double kappa[kMaxComponents];
   int nk = 0;
   for (int c = 0; c < nc; ++c) {
     if (hi[c] < floor - kNegligible) continue;
     if (lo[c] < top - kKeepRange) return false;
-    k1[nk] = rs[c].k1;
-    kL[nk] = rs[c].kL;
+    steps_of[nk] = &rs[c];
     kappa[nk] = rs[c].kappa;
     kept[nk++] = rq[c];
   }
-  // Each kept component's run start, g(0) = e^{l(0) − top}, first step e^{l(1) − l(0)} and
-  // first lane ratio ρ(0) = e^{l(L) − l(0)}: 3 nk exponentials in one vectorised loop.
-  constexpr double Lf = kLanes;
-  alignas(64) double e[3 * kMaxComponents];
-  for (int k = 0; k < nk; ++k) {
-    const RowQuadratic& r = kept[k];
-    e[k] = r.l0 - top;
-    e[nk + k] = r.l1 + r.l2;
-    e[2 * nk + k] = Lf * r.l1 + r.l2 * Lf * Lf;
-  }
-#pragma omp simd
-  for (int k = 0; k < 3 * nk; ++k) e[k] = exp_clamped(e[k]);
-  // The lanes by the same recurrence with step 1: g(q + 1) = g(q) e^{l(q+1) − l(q)}, that ratio
-  // advanced by e^{2 l2}; ρ(q + 1) = ρ(q) e^{2L l2}.
   Lanes g[kMaxComponents], rho[kMaxComponents];
-  for (int k = 0; k < nk; ++k) {
-    double gq = e[k], d1 = e[nk + k], rq_ = e[2 * nk + k];
-    for (int q = 0; q < kLanes; ++q) {
-      g[k].h[q / 4][q % 4] = gq;
-      rho[k].h[q / 4][q % 4] = rq_;
-      gq *= d1;
-      d1 *= k1[k];
-      rq_ *= kL[k];
-    }
-  }
+  set_lanes(kept, steps_of, nk, top, g, rho);
   if (out_x && out_y)
     advance_run<true, true>(kept, nk, g, rho, kappa, steps, m, out_x, out_y);
   else if (out_x)

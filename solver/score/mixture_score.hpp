@@ -27,6 +27,7 @@ class MixtureScore {
   void eval(const PointSet& pts, const Combine& c, std::span<double> out_x,
             std::span<double> out_y) const;
   Vec2 at(double x, double y) const;  // one point
+  struct RowSteps;  // a component's constants shared by the rows of a lattice (.cpp)
 
  private:
   struct Component {
@@ -38,11 +39,6 @@ class MixtureScore {
                   const CombineStore& out_y) const;
   void eval_lattice(const PointSet& pts, const Combine& c, std::span<double> out_x,
                     std::span<double> out_y) const;
-  // Per component, the row recurrence's ratio steps, the same on every row of a lattice:
-  // e^{2 l2}, e^{2L l2}, e^{2L² l2} with l2 = −½ Σ⁻¹_xx hx² (see lattice_run).
-  struct RowSteps {
-    double k1, kL, kappa;
-  };
   bool lattice_run(double x, double hx, double y, int m, const RowSteps* rs,
                    const CombineStore& out_x, const CombineStore& out_y) const;
   std::vector<Component> comp_;
