@@ -65,6 +65,21 @@ TEST_CASE("mixture score on a lattice: the row recurrence matches the direct sco
     CHECK(worst_relative_error(p, {5, 7, 3.0, -1.0, 0.1, 0.3}) < 1e-12);
     CHECK(worst_relative_error(p, {1, 4, 3.0, -1.0, 0.1, 0.3}) < 1e-12);
   }
+  SUBCASE("1 to 7 components: the register kernels (up to 4 kept) and the general one") {
+    // Components on a ring, each with its own covariance; the lattice covers all of them.
+    for (int nc = 1; nc <= 7; ++nc) {
+      GaussianMixture ring;
+      for (int k = 0; k < nc; ++k) {
+        const double a = 2.0 * 3.141592653589793 * k / nc;
+        ring.weights.push_back(1.0 + 0.1 * k);
+        ring.means.push_back(Vec2(2.0 * std::cos(a), 2.0 * std::sin(a)));
+        ring.covs.push_back(mat(0.8 + 0.1 * k, 0.05 * k, 0.05 * k, 1.0 - 0.05 * k));
+      }
+      CAPTURE(nc);
+      CHECK(worst_relative_error(ring, {129, 64, -6.0, -6.0, 12.0 / 128, 12.0 / 64}) < 1e-12);
+      CHECK(worst_relative_error(ring, {37, 9, -3.0, -2.0, 0.15, 0.5}) < 1e-12);
+    }
+  }
   SUBCASE("a narrow component (the data at t = 0) falls back to the direct path") {
     const GaussianMixture narrow{{0.5, 0.5},
                                  {Vec2(0.013, -0.2), Vec2(1.0, 1.0)},
