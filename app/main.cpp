@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "app/torch_handoff.hpp"
 #include "fplab/version.hpp"
 #include "io/case_file.hpp"
 #include "io/convergence_writer.hpp"
@@ -72,6 +73,7 @@ void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r
 int cmd_run(const std::string& case_path, const std::string& out_dir,
             const std::vector<std::string>& sets, bool quiet, const std::string& command_line) {
   fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
+  fplab::hand_off_if_learned(spec);
   if (!out_dir.empty()) spec.output.dir = out_dir;
   spdlog::info("resolved case ({}):\n{}", case_path, spec.resolved_yaml);
 
@@ -95,6 +97,7 @@ int cmd_verify(const std::string& case_path, const std::string& out_dir,
                const std::vector<std::string>& sets, const std::string& levels_arg,
                const std::string& refine_arg) {
   fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
+  fplab::hand_off_if_learned(spec);
   const std::string refine = refine_arg.empty() ? spec.verify.refine : refine_arg;
   std::vector<int> levels = spec.verify.levels;
   if (!levels_arg.empty()) {
@@ -159,6 +162,7 @@ int cmd_render(const std::string& path, const std::string& out_dir, const std::s
 }  // namespace
 
 int main(int argc, char** argv) {
+  fplab::remember_command_line(argc, argv);
   auto logger = spdlog::stderr_color_mt("fplab");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("[%l] %v");

@@ -81,8 +81,7 @@ const std::vector<std::string> kDensityTypesLater = {};
 // Initial blocks only: a previous run's last snapshot, and (reverse runs with an exact score)
 // the exact forward density at T.
 const std::vector<std::string> kInitialOnlyTypes = {"from_run", "forward_solution"};
-const std::vector<std::string> kScoreTypes = {"exact", "tabulated", "hdf5"};
-const std::vector<std::string> kScoreTypesLater = {"learned"};
+const std::vector<std::string> kScoreTypes = {"exact", "tabulated", "hdf5", "learned"};
 const std::vector<std::string> kFormats = {"hdf5", "vtk", "png"};
 // Names the SPEC promises for the registries (schemes, integrators, boundaries): those not
 // registered in this build are reported as "not implemented yet" rather than as misspellings.
@@ -373,8 +372,7 @@ ScheduleSpec read_schedule(const CaseItem& it) {
 ScoreSpec read_score(const CaseItem& it, const Extent& domain) {
   const CaseBlock b(it, "a score block such as {type: exact, data: {type: gaussian}}");
   ScoreSpec s;
-  s.type = read_choice(b.required("type", "one of " + join_names(kScoreTypes)), kScoreTypes,
-                       kScoreTypesLater);
+  s.type = read_choice(b.required("type", "one of " + join_names(kScoreTypes)), kScoreTypes);
   if (s.type == "exact") {
     b.keys_allowed({"type", "data"}, "an exact score");
     s.data = read_density(b.required("data", "the data density block the forward run starts from"),
@@ -382,8 +380,17 @@ ScoreSpec read_score(const CaseItem& it, const Extent& domain) {
     s.has_data = true;
     return s;
   }
-  b.keys_allowed({"type", "path", "data"}, "a " + s.type + " score");
-  const char* what = s.type == "tabulated" ? "a forward run's result.h5" : "an HDF5 score file";
+  if (s.type == "learned") {
+    b.keys_allowed({"type", "path", "data", "time_nodes", "t_min"}, "a learned score");
+    if (const CaseItem k = b.get("time_nodes"); k.present())
+      s.time_nodes = static_cast<int>(read_integer(k, "an integer from 2 to 10000", 2, 10000));
+    if (const CaseItem t = b.get("t_min"); t.present()) s.t_min = read_number(t, kExpectPositive);
+  } else {
+    b.keys_allowed({"type", "path", "data"}, "a " + s.type + " score");
+  }
+  const char* what = s.type == "tabulated" ? "a forward run's result.h5"
+                     : s.type == "hdf5"    ? "an HDF5 score file"
+                                           : "a TorchScript module (.pt)";
   s.path = read_input_file(b.required("path", what), what);
   if (const CaseItem d = b.get("data"); d.present()) {
     s.data = read_density(d, domain);
@@ -672,6 +679,8 @@ void emit_reverse(YAML::Emitter& e, const EquationSpec& q) {
   e << YAML::Key << "type" << YAML::Value << q.score.type;
   if (!q.score.path.empty())
     e << YAML::Key << "path" << YAML::Value << YAML::DoubleQuoted << q.score.path;
+  if (q.score.time_nodes > 0) e << YAML::Key << "time_nodes" << YAML::Value << q.score.time_nodes;
+  if (q.score.t_min > 0) e << YAML::Key << "t_min" << YAML::Value << number_text(q.score.t_min);
   if (q.score.has_data) {
     e << YAML::Key << "data" << YAML::Value;
     emit_density(e, q.score.data);

@@ -166,6 +166,39 @@ ScoreTable read_score_from_run(const std::string& path) {
   return tb;
 }
 
+namespace {
+
+LearnedScoreLoader learned_loader = nullptr;
+
+// The learned score of the case: the network, or (time_nodes) its table at nodes crowded
+// towards t = 0 like t_k = T (k / (K − 1))², where the score changes fastest.
+std::shared_ptr<const ScoreField> learned_score(const CaseSpec& spec) {
+  const ScoreSpec& sc = spec.equation.score;
+  if (!learned_loader)
+    throw InputError(
+        "equation.score.type: learned needs libtorch, which this program was built without "
+        "(run the case with fplab-torch)");
+  auto net = learned_loader(sc.path, sc.t_min);
+  if (sc.time_nodes < 2) return net;
+  std::vector<double> times(sc.time_nodes);
+  for (int k = 0; k < sc.time_nodes; ++k) {
+    const double u = double(k) / (sc.time_nodes - 1);
+    times[k] = spec.equation.T * u * u;
+  }
+  const Grid2D g{spec.nx, spec.ny, spec.x0, spec.x1, spec.y0, spec.y1};
+  return std::make_shared<GridScore>(
+      tabulate_score(*net, g, times),
+      fmt::format("{} tabulated at {} times", net->describe(), sc.time_nodes));
+}
+
+}  // namespace
+
+void set_learned_score_loader(LearnedScoreLoader loader) { learned_loader = loader; }
+bool learned_scores_available() { return learned_loader != nullptr; }
+bool needs_learned_score(const CaseSpec& spec) {
+  return spec.equation.type == "reverse_fokker_planck" && spec.equation.score.type == "learned";
+}
+
 ProblemInputs load_problem_inputs(const CaseSpec& spec) {
   ProblemInputs in;
   try {
@@ -176,6 +209,15 @@ ProblemInputs load_problem_inputs(const CaseSpec& spec) {
       }
     const EquationSpec& eq = spec.equation;
     if (eq.type != "reverse_fokker_planck" || eq.score.type == "exact") return in;
+    if (eq.score.type == "learned") {
+      try {
+        in.score = learned_score(spec);
+      } catch (const InputError& e) {
+        if (std::string_view(e.what()).starts_with("equation.")) throw;
+        throw InputError(std::string("equation.score.path: ") + e.what());
+      }
+      return in;
+    }
     const std::string& path = eq.score.path;
     const bool from_run = eq.score.type == "tabulated";
     try {

@@ -2,6 +2,7 @@
 // score from a forward run's result.h5, a user's score file (SPEC §4 layout), the last snapshot
 // of a previous run (`initial: {type: from_run}`), and the data density a reverse run aims at.
 #pragma once
+#include <memory>
 #include <string>
 
 #include "solver/case_spec.hpp"
@@ -9,6 +10,15 @@
 #include "solver/score/grid_score.hpp"
 
 namespace fplab {
+
+// A learned score's loader: (path, t_min; 0 = the model's or 1e-3) → the network as a score.
+// fplab-torch, the build linked with libtorch, registers one at start-up; the plain program has
+// none and hands learned cases to fplab-torch (app/torch_handoff.cpp).
+using LearnedScoreLoader = std::shared_ptr<const ScoreField> (*)(const std::string&, double);
+void set_learned_score_loader(LearnedScoreLoader loader);
+bool learned_scores_available();
+// Whether the case needs a learned score (a network, so libtorch).
+bool needs_learned_score(const CaseSpec& spec);
 
 // Everything the case reads from files; nothing for cases that read none. InputError (exit 2)
 // with one sentence naming the case file, the key and the dataset when a file does not fit.

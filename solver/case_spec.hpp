@@ -71,10 +71,13 @@ struct ScheduleSpec {
 
 // equation.score of a reverse_fokker_planck equation (SPEC §4).
 struct ScoreSpec {
-  std::string type = "exact";  // exact | tabulated | hdf5
+  std::string type = "exact";  // exact | tabulated | hdf5 | learned
   bool has_data = false;       // `data` given (required for exact)
   DensitySpec data;            // the data density the forward run started from
-  std::string path;            // tabulated: a forward result.h5; hdf5: a score file
+  std::string path;            // tabulated: a forward result.h5; hdf5: a score file;
+                               // learned: a TorchScript module
+  int time_nodes = 0;          // learned: tabulate at this many times (0: evaluate the network)
+  double t_min = 0.0;          // learned: evaluate at max(t, t_min); 0: the model's, else 1e-3
 };
 
 struct EquationSpec {

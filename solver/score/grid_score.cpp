@@ -270,6 +270,18 @@ std::string GridScore::describe() const {
                      table_.ny, table_.times.size(), t_first(), t_last());
 }
 
+ScoreTable tabulate_score(const ScoreField& score, const Grid2D& g, std::span<const double> times) {
+  ScoreTable tb{g.nx, g.ny, g.xc(0), g.yc(0), g.dx(), g.dy(), {times.begin(), times.end()}, {}, {}};
+  auto at = score.at_points(lattice_points({g.nx, g.ny, g.xc(0), g.yc(0), g.dx(), g.dy()}));
+  std::vector<double> sx(g.size()), sy(g.size());
+  for (const double t : times) {
+    at->eval(t, sx, sy);
+    tb.sx.insert(tb.sx.end(), sx.begin(), sx.end());
+    tb.sy.insert(tb.sy.end(), sy.begin(), sy.end());
+  }
+  return tb;
+}
+
 void score_from_density(const Grid2D& g, std::span<const double> p, std::span<double> out_x,
                         std::span<double> out_y) {
   if (p.size() != g.size() || out_x.size() != g.size() || out_y.size() != g.size())

@@ -50,6 +50,10 @@ class GridScore final : public ScoreField {
   std::string origin_;
 };
 
+// A score field sampled at the cell centres of g at the given increasing times (a learned
+// score's `time_nodes`: a network is evaluated once per node, then interpolated like a table).
+ScoreTable tabulate_score(const ScoreField& score, const Grid2D& g, std::span<const double> times);
+
 // ∇ log p on the grid of p by centred differences of log max(p, kScoreFloor · max p) (one-sided
 // in the first and last cells); the score a tabulated source reads from density snapshots and
 // a forward run stores with output.store_score.

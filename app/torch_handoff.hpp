@@ -1,0 +1,16 @@
+// The plain fplab does not link libtorch (it would add ~0.8 s to every start); a case that needs
+// a network runs in fplab-torch, the same program linked with it, built beside this one.
+#pragma once
+#include "solver/case_spec.hpp"
+
+namespace fplab {
+
+// Records the command line, for a hand-off.
+void remember_command_line(int argc, char** argv);
+
+// When the case needs a learned score and this program cannot load one, replaces this process
+// by fplab-torch with the same arguments (never returns then); InputError when fplab-torch is
+// not beside this program. Returns at once otherwise.
+void hand_off_if_learned(const CaseSpec& spec);
+
+}  // namespace fplab
