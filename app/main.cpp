@@ -1,4 +1,4 @@
-// fplab: the command-line entry (SPEC §3): run, verify, info, render.
+// fplab: the command-line entry (SPEC §3): run, verify, train-score, info, render.
 // Exit codes: 0 success; 2 invalid input; 3 numerical failure; 1 anything else.
 //
 // Sample runs:
@@ -197,6 +197,15 @@ int main(int argc, char** argv) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   verify->add_flag("-q,--quiet", quiet, "warnings and errors only");
 
+  std::string model_path;
+  auto* train = app.add_subcommand(
+      "train-score", "train a score network by denoising score matching (the case's train block)");
+  train->add_option("CASE", case_path, "case file (YAML)")->required();
+  train->add_option("-o,--output", model_path, "model file (default: output.dir/score.pt)");
+  train->add_option("--set", sets, "override a case key (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  train->add_flag("-q,--quiet", quiet, "no progress line, warnings and errors only");
+
   auto* info = app.add_subcommand("info", "what a result file holds");
   info->add_option("RESULT", result_path, "result.h5")->required();
   info->add_flag("-q,--quiet", quiet, "warnings and errors only");
@@ -225,6 +234,11 @@ int main(int argc, char** argv) {
     const std::string command_line = join_command_line(argc, argv);
     if (*run) return cmd_run(case_path, out_dir, sets, quiet, command_line);
     if (*verify) return cmd_verify(case_path, out_dir, sets, levels_arg, refine_arg);
+    if (*train) {
+      const fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
+      return fplab::run_train_score(
+          spec, model_path.empty() ? spec.output.dir + "/score.pt" : model_path, quiet);
+    }
     if (*info) return cmd_info(result_path);
     if (*render) return cmd_render(result_path, out_dir, times);
     return 1;

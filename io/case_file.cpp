@@ -40,7 +40,7 @@ constexpr long long kSamplesMax = 100'000'000;  // 1.6 GB of points: beyond, mem
 
 const std::vector<std::string> kTopKeys = {"name",     "domain",  "grid",   "boundary",
                                            "equation", "initial", "solver", "time",
-                                           "output",   "exact",   "verify"};
+                                           "output",   "exact",   "verify",  "train"};
 // Keys written one level too high: suggest where they belong.
 const Hints kTopHints = {{"x", "domain.x"},
                          {"y", "domain.y"},
@@ -483,6 +483,31 @@ void read_verify(const CaseItem& it, VerifySpec& v) {
     v.tolerance = read_number(t, "a number ≥ 0", [](double x) { return x >= 0; });
 }
 
+// train (SPEC §4): {hidden, iterations, batch, learning_rate, t_min, seed}.
+void read_train(const CaseItem& it, TrainSpec& t) {
+  const CaseBlock b(it, "a train block such as {hidden: [128, 128, 128], iterations: 3000}");
+  b.keys_allowed({"hidden", "iterations", "batch", "learning_rate", "t_min", "seed"},
+                 "the train block");
+  t.present = true;
+  if (const CaseItem h = b.get("hidden"); h.present()) {
+    const char* expected = "1 to 8 layer widths from 1 to 4096, such as [128, 128, 128]";
+    const auto items = read_list(h, expected);
+    if (items.empty() || items.size() > 8) h.fail_expected(expected);
+    t.hidden.clear();
+    for (const auto& e : items)
+      t.hidden.push_back(static_cast<int>(read_integer(e, "a layer width from 1 to 4096", 1, 4096)));
+  }
+  if (const CaseItem n = b.get("iterations"); n.present())
+    t.iterations = static_cast<int>(read_integer(n, "an integer from 1 to 10000000", 1, 10'000'000));
+  if (const CaseItem n = b.get("batch"); n.present())
+    t.batch = static_cast<int>(read_integer(n, "an integer from 1 to 1000000", 1, 1'000'000));
+  if (const CaseItem r = b.get("learning_rate"); r.present()) t.learning_rate = read_positive(r);
+  if (const CaseItem m = b.get("t_min"); m.present()) t.t_min = read_positive(m);
+  if (const CaseItem s = b.get("seed"); s.present())
+    t.seed = static_cast<std::uint64_t>(
+        read_integer(s, "an integer ≥ 0", 0, std::numeric_limits<long long>::max()));
+}
+
 CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::string& default_name) {
   const CaseItem top{&src, root, "", YAML::Node()};
   const CaseBlock b(top, "a case made of keys such as name, domain, grid, equation, initial, time");
@@ -534,11 +559,13 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
           "expected a number ≤ equation.T = {} (the reverse time runs in [0, T]), got {}",
           number_text(c.equation.T), number_text(c.time.t_end)));
   }
+  const ScoreSpec& score = c.equation.score;
   if (c.initial.type == "forward_solution" &&
-      (c.equation.type != "reverse_fokker_planck" || c.equation.score.type != "exact"))
+      (c.equation.type != "reverse_fokker_planck" ||
+       (score.type != "exact" && !(score.has_data && score.data.is_gaussian_mixture()))))
     b.get("initial").fail(
         "type forward_solution (the exact forward density at T) needs a reverse_fokker_planck "
-        "equation with an exact score");
+        "equation whose score has a gaussian or mixture data block");
 
   c.output.dir = "out/" + c.name;
   if (const CaseItem o = b.get("output"); o.present()) {
@@ -561,6 +588,12 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
   }
   if (const CaseItem e = b.get("exact"); e.present()) c.exact = read_choice(e, {"auto", "none"});
   if (const CaseItem v = b.get("verify"); v.present()) read_verify(v, c.verify);
+  if (const CaseItem t = b.get("train"); t.present()) {
+    read_train(t, c.train);
+    if (c.equation.type == "reverse_fokker_planck" && !(c.train.t_min < c.equation.T))
+      t.fail(fmt::format("t_min = {} must be below equation.T = {}", number_text(c.train.t_min),
+                         number_text(c.equation.T)));
+  }
   return c;
 }
 
@@ -799,6 +832,17 @@ std::string case_to_yaml(const CaseSpec& c) {
     e << YAML::Key << "levels" << YAML::Value << YAML::Flow << v.levels;
     e << YAML::Key << "expected_order" << YAML::Value << number_text(v.expected_order);
     e << YAML::Key << "tolerance" << YAML::Value << number_text(v.tolerance);
+    e << YAML::EndMap;
+  }
+  if (c.train.present) {
+    const auto& t = c.train;
+    e << YAML::Key << "train" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "hidden" << YAML::Value << YAML::Flow << t.hidden;
+    e << YAML::Key << "iterations" << YAML::Value << t.iterations;
+    e << YAML::Key << "batch" << YAML::Value << t.batch;
+    e << YAML::Key << "learning_rate" << YAML::Value << number_text(t.learning_rate);
+    e << YAML::Key << "t_min" << YAML::Value << number_text(t.t_min);
+    e << YAML::Key << "seed" << YAML::Value << t.seed;
     e << YAML::EndMap;
   }
   e << YAML::EndMap;

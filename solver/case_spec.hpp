@@ -128,6 +128,18 @@ struct VerifySpec {
   double tolerance = 0.1;
 };
 
+// The top-level `train` block of `fplab train-score` (SPEC §4): a multilayer perceptron trained
+// by denoising score matching on samples of equation.score.data.
+struct TrainSpec {
+  bool present = false;
+  std::vector<int> hidden{128, 128, 128};  // widths of the hidden layers (SiLU)
+  int iterations = 3000;
+  int batch = 512;
+  double learning_rate = 2e-3;  // Adam
+  double t_min = 1e-3;          // t ~ U[t_min, T]; stored in the model
+  std::uint64_t seed = 0;
+};
+
 struct CaseSpec {
   std::string name = "case";
   double x0 = -6, x1 = 6, y0 = -6, y1 = 6;  // domain
@@ -140,6 +152,7 @@ struct CaseSpec {
   OutputSpec output;
   std::string exact = "auto";  // auto | none
   VerifySpec verify;
+  TrainSpec train;
 
   std::string source_path;    // the case file it came from ("" when built in code)
   std::string resolved_yaml;  // the resolved case echoed as YAML (defaults filled, overrides applied)

@@ -83,13 +83,18 @@ ReverseFokkerPlanck::ReverseFokkerPlanck(const EquationSpec& eq,
         score_->describe(), score_->t_first(), score_->t_last(), T_));
   if (eq.score.has_data) target_ = eq.score.data;
   if (exact_start) {
-    const auto* ex = dynamic_cast<const ExactScore*>(score_.get());
-    if (!ex)
+    // The data moved to T in closed form: the exact score's mixture, or a Gaussian(-mixture)
+    // score.data under a linear forward drift (for a learned or tabulated score too).
+    if (const auto* ex = dynamic_cast<const ExactScore*>(score_.get()))
+      start_ = ex->data();
+    else if (eq.score.has_data && eq.score.data.is_gaussian_mixture() && forward_.linear_flow())
+      start_ = mixture_from_spec(eq.score.data, "equation.score.data");
+    else
       throw InputError(
-          "initial.type: forward_solution (the exact forward density at T) needs "
-          "equation.score.type: exact");
-    start_ = ex->data();
-    if (want_exact) exact_ = start_;
+          "initial.type: forward_solution (the exact forward density at T) needs a Gaussian or "
+          "mixture equation.score.data and a linear forward drift");
+    // q(τ) = p(T − τ) exactly only when the score is exact.
+    if (want_exact && dynamic_cast<const ExactScore*>(score_.get())) exact_ = start_;
   }
 }
 

@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
+#include "solver/data_density.hpp"
 #include "solver/score/mixture_score.hpp"
 
 namespace fplab {
@@ -41,6 +44,24 @@ std::unique_ptr<FieldAtPoints> ExactScore::at_points(PointSet points) const {
 void ExactScore::eval(std::span<const double> xs, std::span<const double> ys, double t,
                       std::span<double> out_x, std::span<double> out_y) const {
   MixtureScore(flow_.evolve(data_, std::max(t, 0.0))).eval(xs, ys, Combine{}, out_x, out_y);
+}
+
+double score_relative_error(const ScoreField& s, const ExactScore& exact, double t, std::size_t n,
+                            std::uint64_t seed) {
+  const auto pts = sample_mixture(exact.flow().evolve(exact.data(), std::max(t, 0.0)), n, seed);
+  std::vector<double> xs(n), ys(n), ax(n), ay(n), bx(n), by(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    xs[k] = pts[k].x();
+    ys[k] = pts[k].y();
+  }
+  s.eval(xs, ys, t, ax, ay);
+  exact.eval(xs, ys, t, bx, by);
+  double num = 0.0, den = 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    num += (ax[k] - bx[k]) * (ax[k] - bx[k]) + (ay[k] - by[k]) * (ay[k] - by[k]);
+    den += bx[k] * bx[k] + by[k] * by[k];
+  }
+  return std::sqrt(num / den);
 }
 
 std::string ExactScore::describe() const {

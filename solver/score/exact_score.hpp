@@ -2,6 +2,8 @@
 // mixture (SPEC §4 `exact`): each component stays Gaussian (SPEC §5 moment flow), so
 // s(x, t) = ∇ log Σ wₖ N(mₖ(t), Σₖ(t)) in closed form for any C, D and schedule.
 #pragma once
+#include <cstdint>
+
 #include "solver/density.hpp"
 #include "solver/gaussian_flow.hpp"
 #include "solver/score/score_field.hpp"
@@ -26,5 +28,11 @@ class ExactScore final : public ScoreField {
   GaussianFlow flow_;
   GaussianMixture data_;
 };
+
+// The p-weighted relative L2 error of a score against the exact one at forward time t,
+// (E_p ‖s − s_exact‖² / E_p ‖s_exact‖²)^{1/2} with p = p(·, t), by Monte Carlo over n samples of
+// p(·, t) drawn with `seed` (the score-quality diagnostic of learned scores).
+double score_relative_error(const ScoreField& s, const ExactScore& exact, double t, std::size_t n,
+                            std::uint64_t seed);
 
 }  // namespace fplab

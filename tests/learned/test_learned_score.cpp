@@ -4,8 +4,10 @@
 // reverse run with one goes through the plain fplab (handed to fplab-torch).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -156,4 +158,76 @@ TEST_CASE("learned score: the plain fplab does not link libtorch (its start stay
   const std::string libs = fplab_e2e::slurp(dir / "ldd.txt");
   CHECK(libs.find("libc.so") != std::string::npos);  // ldd listed the libraries
   CHECK(libs.find("libtorch") == std::string::npos);
+}
+
+namespace {
+
+// A short training case on the three-Gaussian mixture (a few seconds).
+std::string training_case(const fs::path& dir, int iterations) {
+  const fs::path p = dir / "train.yaml";
+  std::ofstream(p) << "name: train_small\n"
+                      "domain: {x: [-6, 6], y: [-6, 6]}\n"
+                      "grid: {nx: 32, ny: 32}\n"
+                      "equation:\n"
+                      "  type: reverse_fokker_planck\n"
+                      "  forward: {drift: {type: linear, C: [[1, 0], [0, 1]]}}\n"
+                      "  T: 2\n"
+                      "  score:\n"
+                      "    type: exact\n"
+                      "    data: {type: mixture, weights: [0.5, 0.5], means: [[-1.5, 0], [1.5, 0.5]],\n"
+                      "           covs: [[[0.3, 0.1], [0.1, 0.2]], [[0.25, 0], [0, 0.25]]]}\n"
+                      "train: {hidden: [32, 32], iterations: " << iterations
+                   << ", batch: 64, learning_rate: 0.003, t_min: 0.002, seed: 5}\n"
+                      "initial: {type: forward_solution}\n"
+                      "time: {t_end: 2, output_every: 1}\n";
+  return p.string();
+}
+
+}  // namespace
+
+TEST_CASE("train-score: deterministic for a seed, its model loads in Python with the same outputs") {
+  const fs::path dir = fplab_e2e::scratch("train_score");
+  const std::string c = training_case(dir, 60);
+  const auto a = fplab_e2e::run_fplab("train-score " + c + " -q -o " + (dir / "a.pt").string(), dir);
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out.find("score error") != std::string::npos);  // the data is a mixture
+  const auto b = fplab_e2e::run_fplab("train-score " + c + " -q -o " + (dir / "b.pt").string(), dir);
+  REQUIRE(b.exit_code == 0);
+  const std::string la = fplab_e2e::slurp(dir / "a_loss.csv"), lb = fplab_e2e::slurp(dir / "b_loss.csv");
+  CHECK(std::count(la.begin(), la.end(), '\n') == 61);  // header + 60 iterations
+  CHECK(la == lb);
+  // Python reads the TorchScript fplab wrote; fplab and Python agree to 1e-6.
+  const std::string py = std::string(FPLAB_SYSTEM_PYTHON) + " " + FPLAB_SOURCE_DIR +
+                         "/tests/learned/check_trained_model.py " + (dir / "a.pt").string() +
+                         " > " + (dir / "py.txt").string();
+  REQUIRE(std::system(py.c_str()) == 0);
+  std::istringstream lines(fplab_e2e::slurp(dir / "py.txt"));
+  const auto net = fplab::load_learned_score((dir / "a.pt").string(), 0.0);
+  CHECK(net->describe().find("t_min 0.002") != std::string::npos);  // stored in the model
+  int compared = 0;
+  double x, y, t, sx, sy;
+  while (lines >> x >> y >> t >> sx >> sy) {
+    double ox, oy;
+    net->eval(std::span<const double>(&x, 1), std::span<const double>(&y, 1), t,
+              std::span<double>(&ox, 1), std::span<double>(&oy, 1));
+    CHECK(ox == doctest::Approx(sx).epsilon(1e-6));
+    CHECK(oy == doctest::Approx(sy).epsilon(1e-6));
+    ++compared;
+  }
+  CHECK(compared == 4);
+}
+
+TEST_CASE("train-score: bad train values and cases it cannot train on are exit 2 naming the key") {
+  const fs::path dir = fplab_e2e::scratch("train_bad");
+  const std::string c = training_case(dir, 10);
+  const auto lr = fplab_e2e::run_fplab("train-score " + c + " -q --set train.learning_rate=-1", dir);
+  CHECK(lr.exit_code == 2);
+  CHECK(lr.err.find("train.learning_rate") != std::string::npos);
+  const auto hidden = fplab_e2e::run_fplab("train-score " + c + " -q --set train.hidden=[]", dir);
+  CHECK(hidden.exit_code == 2);
+  CHECK(hidden.err.find("train.hidden") != std::string::npos);
+  const auto ou = fplab_e2e::run_fplab("train-score cases/ou_gaussian.yaml -q", dir);
+  CHECK(ou.exit_code == 2);
+  CHECK(ou.err.find("equation.type") != std::string::npos);
 }
