@@ -60,12 +60,13 @@ int train_score_command(const CaseSpec& spec, const std::string& model_path, boo
     out << k + 1 << ',' << fmt::format("{:.9g}", r.loss[k]) << '\n';
   }
   out.close();
+  fs::remove(png);  // never list an older run's plot
   plot_xy_png(it, "iteration", true, {{"loss", r.loss}},
               spec.name + ": denoising score-matching loss", true, png);
   fmt::print("fplab train-score: {}\n  model     {}\n  loss      {:.5f} (last), {} iterations\n"
-             "  time      {:.1f} s ({:.0f} samples/s)\n  history   {}, {}\n",
+             "  time      {:.1f} s ({:.0f} samples/s)\n  history   {}{}\n",
              spec.name, model.string(), r.loss.back(), r.loss.size(), r.seconds,
-             r.samples_per_second, csv, png);
+             r.samples_per_second, csv, fs::exists(png) ? ", " + png : " (no X server: no plot)");
   print_score_error(spec, model.string());
   return 0;
 }

@@ -24,6 +24,7 @@ namespace {
 constexpr int kFrequencies = 8;     // sin and cos of each: 16 time features
 constexpr int kSigmaNodes = 513;    // σ_t table, uniform in √(t/T)
 constexpr std::size_t kPool = 200000;  // data samples drawn once, then indexed
+constexpr double kEmaDecay = 0.995;     // of the saved weights' moving average
 
 // The TorchScript source of forward for `layers` hidden layers.
 std::string forward_source(int layers) {
@@ -111,6 +112,43 @@ Batch draw_batch(const TrainSpec& tr, double T, const GaussianFlow& flow,
   return b;
 }
 
+// The data density's samples, drawn once (counter-based, so fixed by the seed).
+torch::Tensor data_pool(const DensitySpec& data, std::uint64_t seed) {
+  const auto pts = sample_density(data, kPool, seed);
+  torch::Tensor pool = torch::empty({static_cast<std::int64_t>(pts.size()), 2}, torch::kFloat64);
+  double* p = pool.data_ptr<double>();
+  for (std::size_t k = 0; k < pts.size(); ++k) {
+    p[2 * k] = pts[k].x();
+    p[2 * k + 1] = pts[k].y();
+  }
+  return pool;
+}
+
+// An exponential moving average of the weights, which is what is saved (Song & Ermon 2020,
+// §3.4): it averages out the noise of the last steps. It follows the weights exactly for the
+// first `start` iterations.
+class WeightAverage {
+ public:
+  WeightAverage(std::vector<torch::Tensor> params, int start)
+      : params_(std::move(params)), start_(start) {
+    for (const auto& p : params_) avg_.push_back(p.detach().clone());
+  }
+  void update(int iteration) {
+    torch::NoGradGuard no_grad;
+    const double decay = iteration < start_ ? 0.0 : kEmaDecay;
+    for (std::size_t k = 0; k < params_.size(); ++k)
+      avg_[k].mul_(decay).add_(params_[k].detach(), 1.0 - decay);
+  }
+  void copy_to_parameters() {
+    torch::NoGradGuard no_grad;
+    for (std::size_t k = 0; k < params_.size(); ++k) params_[k].copy_(avg_[k]);
+  }
+
+ private:
+  std::vector<torch::Tensor> params_, avg_;
+  int start_;
+};
+
 }  // namespace
 
 TrainingResult train_score(const CaseSpec& spec, const std::string& model_path,
@@ -128,17 +166,12 @@ TrainingResult train_score(const CaseSpec& spec, const std::string& model_path,
   const GaussianFlow& flow = *forward.linear_flow();
   const TrainSpec& tr = spec.train;
   torch::manual_seed(tr.seed);
-  const auto data = sample_density(eq.score.data, kPool, tr.seed);
-  torch::Tensor pool = torch::empty({static_cast<std::int64_t>(data.size()), 2}, torch::kFloat64);
-  double* pp = pool.data_ptr<double>();
-  for (std::size_t k = 0; k < data.size(); ++k) {
-    pp[2 * k] = data[k].x();
-    pp[2 * k + 1] = data[k].y();
-  }
+  const torch::Tensor pool = data_pool(eq.score.data, tr.seed);
   torch::jit::Module net = build_network(tr, eq.T, flow);
   std::vector<torch::Tensor> params;
   for (const auto& p : net.parameters()) params.push_back(p);
   torch::optim::Adam adam(params, torch::optim::AdamOptions(tr.learning_rate));
+  WeightAverage ema(params, tr.iterations / 10);
   TrainingResult res;
   const auto start = std::chrono::steady_clock::now();
   for (int it = 0; it < tr.iterations; ++it) {
@@ -156,6 +189,7 @@ TrainingResult train_score(const CaseSpec& spec, const std::string& model_path,
     adam.zero_grad();
     loss.backward();
     adam.step();
+    ema.update(it);
     res.loss.push_back(loss.item<double>());
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (progress && ((it + 1) % 100 == 0 || it + 1 == tr.iterations))
@@ -165,6 +199,7 @@ TrainingResult train_score(const CaseSpec& spec, const std::string& model_path,
                                        "(lower train.learning_rate)", it + 1));
   }
   res.samples_per_second = res.seconds > 0 ? double(tr.iterations) * tr.batch / res.seconds : 0;
+  ema.copy_to_parameters();
   net.save(model_path);
   return res;
 }
