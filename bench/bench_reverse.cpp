@@ -1,5 +1,6 @@
 // Cost of a reverse Fokker–Planck stage per score source against a forward stage of the same case
-// (issue #9 targets: exact ≤ 1.5×, tabulated ≤ 2×), at 128² and 512², in one run. The case is
+// (targets: exact ≤ 1.5×, tabulated ≤ 2×, learned with time_nodes ≤ 3×), at 128² and 512², in
+// one run. The learned sources are there when libtorch is (fplab_learned). The case is
 // the round trip of cases/mixture_reverse_exact.yaml: a three-Gaussian mixture under OU, λ = 1,
 // MUSCL fluxes. A forward stage reuses its steady face drifts; a reverse stage recomputes them
 // (the score changes with time), so each reverse stage is taken at a new time.
@@ -23,6 +24,12 @@
 #include "solver/problem.hpp"
 #include "solver/score/grid_score.hpp"
 #include "solver/simulation.hpp"
+#ifdef FPLAB_BENCH_LEARNED  // built with libtorch: the learned score too
+#include <filesystem>
+
+#include "solver/learned/learned_score.hpp"
+#include "solver/learned/train_score.hpp"
+#endif
 
 namespace {
 
@@ -94,6 +101,29 @@ std::shared_ptr<const fplab::ScoreField> tabulated_score(int n) {
   return cache[n];
 }
 
+#ifdef FPLAB_BENCH_LEARNED
+// A network as `fplab train-score` builds it (3 × 128 SiLU; one iteration, since the cost of an
+// evaluation does not depend on the weights), evaluated per stage ("learned") or tabulated on
+// the grid at 41 times ("learned_nodes", the case key time_nodes: 41).
+std::shared_ptr<const fplab::ScoreField> learned_score(int n, bool nodes) {
+  static std::shared_ptr<const fplab::ScoreField> net;
+  if (!net) {
+    fplab::CaseSpec c = reverse_case(n);
+    c.train.iterations = 1;
+    const std::string path =
+        (std::filesystem::temp_directory_path() / "fplab_bench_score.pt").string();
+    fplab::train_score(c, path, {});
+    net = fplab::load_learned_score(path, 0.0);
+  }
+  if (!nodes) return net;
+  const fplab::CaseSpec c = reverse_case(n);
+  const fplab::Grid2D g{c.nx, c.ny, c.x0, c.x1, c.y0, c.y1};
+  std::vector<double> times(41);
+  for (int k = 0; k < 41; ++k) times[k] = c.equation.T * (k / 40.0) * (k / 40.0);
+  return std::make_shared<fplab::GridScore>(fplab::tabulate_score(*net, g, times), "learned");
+}
+#endif
+
 // A problem of the benchmark case, ready to take stages: source "forward", "exact" or "tabulated".
 struct StageRig {
   fplab::CaseSpec spec;
@@ -115,6 +145,10 @@ struct StageRig {
   static fplab::ProblemInputs inputs(const std::string& source, int n) {
     fplab::ProblemInputs in;
     if (source == "tabulated") in.score = tabulated_score(n);
+#ifdef FPLAB_BENCH_LEARNED
+    if (source == "learned" || source == "learned_nodes")
+      in.score = learned_score(n, source == "learned_nodes");
+#endif
     return in;
   }
   // One explicit right-hand side; a reverse stage is taken at a new time (its drift is
@@ -141,7 +175,8 @@ void stage(benchmark::State& state, const std::string& source) {
 void stage_ratio(benchmark::State& state, const std::string& source) {
   const int n = static_cast<int>(state.range(0));
   StageRig fwd("forward", n), rev(source, n);
-  const int block = std::max(1, (1 << 22) / (n * n));  // ~16 stages at 512², 256 at 128²
+  // ~16 stages at 512², 256 at 128²; one for a network evaluated at every stage (~0.1–1 s).
+  const int block = source == "learned" ? 1 : std::max(1, (1 << 22) / (n * n));
   auto time_block = [&](StageRig& rig) {
     const auto t0 = std::chrono::steady_clock::now();
     for (int k = 0; k < block; ++k) rig.stage();
@@ -157,6 +192,13 @@ void stage_ratio(benchmark::State& state, const std::string& source) {
   state.counters["ratio"] = ratios[ratios.size() / 2];
 }
 
+// The score sources compared with a forward stage, and the targets they are held to.
+const std::vector<std::pair<std::string, std::string>> kTargets = {
+    {"exact", "target ≤ 1.5×"},
+    {"tabulated", "target ≤ 2×"},
+    {"learned_nodes", "target ≤ 3×"},
+    {"learned", "no target: a network call per stage"}};
+
 // Collects the ratio counters, to print them after the usual table.
 class RatioReporter final : public benchmark::ConsoleReporter {
  public:
@@ -169,12 +211,11 @@ class RatioReporter final : public benchmark::ConsoleReporter {
   void print_ratios() const {
     fmt::print("\nreverse stage / forward stage (same case, same size; median of paired blocks):\n");
     for (const int n : {128, 512})
-      for (const char* src : {"exact", "tabulated"}) {
+      for (const auto& [src, target] : kTargets) {
         const std::string prefix = fmt::format("ratio/{}/{}/", src, n);
         const auto r = ratios_.lower_bound(prefix);
         if (r != ratios_.end() && r->first.starts_with(prefix))
-          fmt::print("  {:>4}²  {:<9}  {:.2f}×  (target ≤ {})\n", n, src, r->second,
-                     std::string(src) == "exact" ? "1.5×" : "2×");
+          fmt::print("  {:>4}²  {:<13}  {:.2f}×  ({})\n", n, src, r->second, target);
       }
   }
 
@@ -188,9 +229,12 @@ int main(int argc, char** argv) {
   for (const char* src : {"forward", "exact", "tabulated"})
     benchmark::RegisterBenchmark((std::string("stage/") + src).c_str(), stage, std::string(src))
         ->Arg(128)->Arg(512)->Unit(benchmark::kMicrosecond)->UseRealTime();
-  for (const char* src : {"exact", "tabulated"})
-    benchmark::RegisterBenchmark((std::string("ratio/") + src).c_str(), stage_ratio,
-                                 std::string(src))
+  std::vector<std::string> sources = {"exact", "tabulated"};
+#ifdef FPLAB_BENCH_LEARNED
+  sources.insert(sources.end(), {"learned_nodes", "learned"});
+#endif
+  for (const auto& src : sources)
+    benchmark::RegisterBenchmark(("ratio/" + src).c_str(), stage_ratio, src)
         ->Arg(128)->Arg(512)->Unit(benchmark::kMillisecond)->UseManualTime()->MinTime(3.0);
   benchmark::Initialize(&argc, argv);
   RatioReporter reporter;
