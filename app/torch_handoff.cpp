@@ -13,16 +13,8 @@
 
 namespace fplab {
 namespace {
+
 std::vector<char*> args;  // argv, null-terminated
-}  // namespace
-
-void remember_command_line(int argc, char** argv) {
-  args.assign(argv, argv + argc);
-  args.push_back(nullptr);
-}
-
-namespace {
-
 TrainCommand train_command = nullptr;
 
 // Replaces this process by fplab-torch with the same arguments; `key`: what needs it.
@@ -41,6 +33,11 @@ TrainCommand train_command = nullptr;
 }
 
 }  // namespace
+
+void remember_command_line(int argc, char** argv) {
+  args.assign(argv, argv + argc);
+  args.push_back(nullptr);
+}
 
 void hand_off_if_learned(const CaseSpec& spec) {
   if (needs_learned_score(spec) && !learned_scores_available())

@@ -118,9 +118,8 @@ std::shared_ptr<const fplab::ScoreField> learned_score(int n, bool nodes) {
   if (!nodes) return net;
   const fplab::CaseSpec c = reverse_case(n);
   const fplab::Grid2D g{c.nx, c.ny, c.x0, c.x1, c.y0, c.y1};
-  std::vector<double> times(41);
-  for (int k = 0; k < 41; ++k) times[k] = c.equation.T * (k / 40.0) * (k / 40.0);
-  return std::make_shared<fplab::GridScore>(fplab::tabulate_score(*net, g, times), "learned");
+  return std::make_shared<fplab::GridScore>(
+      fplab::tabulate_score(*net, g, fplab::score_time_nodes(c.equation.T, 41)), "learned");
 }
 #endif
 

@@ -170,8 +170,7 @@ namespace {
 
 LearnedScoreLoader learned_loader = nullptr;
 
-// The learned score of the case: the network, or (time_nodes) its table at nodes crowded
-// towards t = 0 like t_k = T (k / (K − 1))², where the score changes fastest.
+// The learned score of the case: the network, or (time_nodes) its table at score_time_nodes.
 std::shared_ptr<const ScoreField> learned_score(const CaseSpec& spec) {
   const ScoreSpec& sc = spec.equation.score;
   if (!learned_loader)
@@ -180,14 +179,9 @@ std::shared_ptr<const ScoreField> learned_score(const CaseSpec& spec) {
         "(run the case with fplab-torch)");
   auto net = learned_loader(sc.path, sc.t_min);
   if (sc.time_nodes < 2) return net;
-  std::vector<double> times(sc.time_nodes);
-  for (int k = 0; k < sc.time_nodes; ++k) {
-    const double u = double(k) / (sc.time_nodes - 1);
-    times[k] = spec.equation.T * u * u;
-  }
   const Grid2D g{spec.nx, spec.ny, spec.x0, spec.x1, spec.y0, spec.y1};
   return std::make_shared<GridScore>(
-      tabulate_score(*net, g, times),
+      tabulate_score(*net, g, score_time_nodes(spec.equation.T, sc.time_nodes)),
       fmt::format("{} tabulated at {} times", net->describe(), sc.time_nodes));
 }
 

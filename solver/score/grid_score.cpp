@@ -282,6 +282,15 @@ ScoreTable tabulate_score(const ScoreField& score, const Grid2D& g, std::span<co
   return tb;
 }
 
+std::vector<double> score_time_nodes(double T, int K) {
+  std::vector<double> times(K);
+  for (int k = 0; k < K; ++k) {
+    const double u = double(k) / (K - 1);
+    times[k] = T * u * u;
+  }
+  return times;
+}
+
 void score_from_density(const Grid2D& g, std::span<const double> p, std::span<double> out_x,
                         std::span<double> out_y) {
   if (p.size() != g.size() || out_x.size() != g.size() || out_y.size() != g.size())

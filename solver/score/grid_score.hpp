@@ -53,6 +53,9 @@ class GridScore final : public ScoreField {
 // A score field sampled at the cell centres of g at the given increasing times (a learned
 // score's `time_nodes`: a network is evaluated once per node, then interpolated like a table).
 ScoreTable tabulate_score(const ScoreField& score, const Grid2D& g, std::span<const double> times);
+// The times of a learned score's `time_nodes: K` on [0, T]: t_k = T (k / (K − 1))², crowded
+// towards t = 0 where the score changes fastest.
+std::vector<double> score_time_nodes(double T, int K);
 
 // ∇ log p on the grid of p by centred differences of log max(p, kScoreFloor · max p) (one-sided
 // in the first and last cells); the score a tabulated source reads from density snapshots and
