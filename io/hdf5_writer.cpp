@@ -199,8 +199,8 @@ void Hdf5Writer::begin(const RunInfo& info) {
   h5_path_ = dir / "result.h5";
   xmf_path_ = dir / "result.xmf";
   grid_ = info.grid;
-  has_exact_ = info.has_exact;
-  has_score_ = info.has_score;
+  field_names_ = info.field_names;
+  fields_.clear();
   diag_names_ = info.diagnostic_names;
   diag_values_.assign(diag_names_.size(), 0.0);
   times_.clear();
@@ -247,11 +247,8 @@ void Hdf5Writer::begin(const RunInfo& info) {
   {
     h5::Handle g = group_create(f, "fields", h5_path_);
     density_ = dataset_create_extendible(g.get(), "density", field_tail, 1, h5_path_);
-    if (has_exact_) exact_ = dataset_create_extendible(g.get(), "exact", field_tail, 1, h5_path_);
-    if (has_score_) {
-      score_x_ = dataset_create_extendible(g.get(), "score_x", field_tail, 1, h5_path_);
-      score_y_ = dataset_create_extendible(g.get(), "score_y", field_tail, 1, h5_path_);
-    }
+    for (const auto& name : field_names_)
+      fields_.push_back(dataset_create_extendible(g.get(), name.c_str(), field_tail, 1, h5_path_));
   }
   {
     h5::Handle g = group_create(f, "diagnostics", h5_path_);
@@ -265,10 +262,7 @@ void Hdf5Writer::write(const Snapshot& snap) {
   if (!file_.valid()) throw std::logic_error("Hdf5Writer::write called outside begin()/end().");
   if (snap.density.size() != grid_.size())
     throw std::logic_error("Hdf5Writer: snapshot density does not match the grid.");
-  if (has_exact_ && snap.exact.size() != grid_.size())
-    throw std::logic_error("Hdf5Writer: snapshot lacks the exact solution announced in RunInfo.");
-  if (has_score_ && (snap.score_x.size() != grid_.size() || snap.score_y.size() != grid_.size()))
-    throw std::logic_error("Hdf5Writer: snapshot lacks the score announced in RunInfo.");
+  check_snapshot_fields(snap, field_names_, grid_, "Hdf5Writer");
 
   // Diagnostics by name; a column the row does not carry is stored as NaN, not shifted.
   for (std::size_t c = 0; c < diag_names_.size(); ++c) {
@@ -285,11 +279,8 @@ void Hdf5Writer::write(const Snapshot& snap) {
   // Fields first, /time last: a reader takes nt from the shortest, so a snapshot interrupted
   // half-way is simply not there.
   dataset_append(density_.get(), k, snap.density.data(), field_tail, h5_path_);
-  if (has_exact_) dataset_append(exact_.get(), k, snap.exact.data(), field_tail, h5_path_);
-  if (has_score_) {
-    dataset_append(score_x_.get(), k, snap.score_x.data(), field_tail, h5_path_);
-    dataset_append(score_y_.get(), k, snap.score_y.data(), field_tail, h5_path_);
-  }
+  for (std::size_t f = 0; f < fields_.size(); ++f)
+    dataset_append(fields_[f].get(), k, snap.fields[f].second.data(), field_tail, h5_path_);
   for (std::size_t c = 0; c < diags_.size(); ++c)
     dataset_append(diags_[c].get(), k, &diag_values_[c], {}, h5_path_);
   dataset_append(time_.get(), k, &snap.t, {}, h5_path_);
@@ -298,8 +289,7 @@ void Hdf5Writer::write(const Snapshot& snap) {
 
   if (with_xdmf_) {
     std::vector<std::string> fields{"density"};
-    if (has_exact_) fields.emplace_back("exact");
-    if (has_score_) fields.insert(fields.end(), {"score_x", "score_y"});
+    fields.insert(fields.end(), field_names_.begin(), field_names_.end());
     xdmf_write(xmf_path_, h5_path_.filename().string(), grid_, times_, fields);
   }
 }
@@ -311,9 +301,7 @@ void Hdf5Writer::end(const RunSummary& /*summary*/) {
   diags_.clear();
   time_.reset();
   density_.reset();
-  exact_.reset();
-  score_x_.reset();
-  score_y_.reset();
+  fields_.clear();
   file_.reset();  // H5Fclose: the file is complete and closed before the summary is printed
 }
 

@@ -66,8 +66,8 @@ std::vector<hsize_t> dataset_dims(hid_t dataset);
 
 // Writes result.h5 (and, unless disabled, result.xmf) into RunInfo::output_dir.
 // Layout (SPEC §6): /grid/{x,y,x_edges,y_edges}, /time (nt), /fields/density (nt, ny, nx),
-// /fields/exact when RunInfo::has_exact, /fields/score_x and score_y when RunInfo::has_score, /diagnostics/<name> (nt). Every nt-dimension is
-// extendible; fields are float64 chunked (1, ny, nx). Groups track link creation order so the
+// /fields/<name> (nt, ny, nx) for each of RunInfo::field_names, /diagnostics/<name> (nt). Every
+// nt-dimension is extendible; fields are float64 chunked (1, ny, nx). Groups track link creation order so the
 // diagnostics read back in column order. Root attributes are scalar variable-length UTF-8
 // strings (h5py returns them as str): fplab_version, git_sha, created (ISO 8601 UTC),
 // command_line, case_yaml, and status ("running" until end(), then "complete").
@@ -85,13 +85,11 @@ class Hdf5Writer final : public OutputSink {
   bool with_xdmf_;
   std::filesystem::path h5_path_, xmf_path_;
   Grid2D grid_;
-  bool has_exact_ = false;
-  bool has_score_ = false;
-  std::vector<std::string> diag_names_;
+  std::vector<std::string> field_names_, diag_names_;
   std::vector<double> times_;  // written so far, for the XDMF sidecar
   std::vector<double> diag_values_;
-  h5::Handle file_, time_, density_, exact_, score_x_, score_y_;
-  std::vector<h5::Handle> diags_;
+  h5::Handle file_, time_, density_;
+  std::vector<h5::Handle> fields_, diags_;
 };
 
 }  // namespace fplab

@@ -1,6 +1,7 @@
 // Run summary (SPEC §6): summary.json written with nlohmann-json when the run ends.
 #include "io/summary_writer.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -33,7 +34,18 @@ void SummaryWriter::begin(const RunInfo& info) {
   }
 }
 
-void SummaryWriter::write(const Snapshot& /*snap*/) {}
+// Reverse runs measured against the exact score: score_error at every output, by reverse time τ
+// and forward time t = T − τ.
+void SummaryWriter::write(const Snapshot& snap) {
+  if (reverse_.is_null() || !snap.diagnostics) return;
+  for (const auto& [name, value] : *snap.diagnostics)
+    if (name == "score_error") {
+      auto& e = reverse_["score_error"];
+      e["tau"].push_back(snap.t);
+      e["t"].push_back(std::max(reverse_["T"].get<double>() - snap.t, 0.0));
+      e["value"].push_back(value);
+    }
+}
 
 void SummaryWriter::end(const RunSummary& summary) {
   // ordered_json: keys stay in the documented order and diagnostics in column order.

@@ -9,7 +9,8 @@ namespace fplab {
 
 // Keys: name, equation, method, scheme, integrator, boundary, nx, ny, t_end, steps,
 // wall_seconds, cell_updates_per_second, final (object: the last diagnostics row), output_dir,
-// fplab_version, git_sha. Written at end() only (atomically); a summary.json left by an older
+// fplab_version, git_sha; reverse runs add reverse {T, lambda, score, score_path, and
+// score_error {tau, t, value} at every output when the exact score is known}. Written at end() only (atomically); a summary.json left by an older
 // run is removed at begin(), so its presence means the run finished.
 class SummaryWriter final : public OutputSink {
  public:

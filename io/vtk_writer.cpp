@@ -30,7 +30,7 @@ std::string pvd_document(const std::vector<std::pair<double, std::string>>& entr
 void VtkWriter::begin(const RunInfo& info) {
   dir_ = output_dir_create(std::filesystem::path(info.output_dir) / "vtk");
   grid_ = info.grid;
-  has_exact_ = info.has_exact;
+  field_names_ = info.field_names;
   written_.clear();
 
   // Snapshots of an older run would otherwise linger next to the new collection.
@@ -48,11 +48,12 @@ void VtkWriter::begin(const RunInfo& info) {
   density_->SetName("density");
   density_->SetNumberOfTuples(cells);
   image_->GetCellData()->SetScalars(density_);
-  if (has_exact_) {
-    exact_ = vtkSmartPointer<vtkDoubleArray>::New();
-    exact_->SetName("exact");
-    exact_->SetNumberOfTuples(cells);
-    image_->GetCellData()->AddArray(exact_);
+  fields_.clear();
+  for (const auto& name : field_names_) {
+    fields_.push_back(vtkSmartPointer<vtkDoubleArray>::New());
+    fields_.back()->SetName(name.c_str());
+    fields_.back()->SetNumberOfTuples(cells);
+    image_->GetCellData()->AddArray(fields_.back());
   }
   // ParaView shows a lone .vti's time from this field-data array.
   time_value_ = vtkSmartPointer<vtkDoubleArray>::New();
@@ -65,15 +66,14 @@ void VtkWriter::write(const Snapshot& snap) {
   if (!image_) throw std::logic_error("VtkWriter::write called before begin().");
   if (snap.density.size() != grid_.size())
     throw std::logic_error("VtkWriter: snapshot density does not match the grid.");
-  if (has_exact_ && snap.exact.size() != grid_.size())
-    throw std::logic_error("VtkWriter: snapshot lacks the exact solution announced in RunInfo.");
+  check_snapshot_fields(snap, field_names_, grid_, "VtkWriter");
 
   // VTK's cell order on image data is i fastest, then j: the fields' own row-major order.
   std::copy(snap.density.begin(), snap.density.end(), density_->GetPointer(0));
   density_->Modified();
-  if (has_exact_) {
-    std::copy(snap.exact.begin(), snap.exact.end(), exact_->GetPointer(0));
-    exact_->Modified();
+  for (std::size_t f = 0; f < fields_.size(); ++f) {
+    std::copy(snap.fields[f].second.begin(), snap.fields[f].second.end(), fields_[f]->GetPointer(0));
+    fields_[f]->Modified();
   }
   time_value_->SetValue(0, snap.t);
   image_->Modified();
@@ -95,7 +95,8 @@ void VtkWriter::write(const Snapshot& snap) {
 
 void VtkWriter::end(const RunSummary& /*summary*/) {
   image_ = nullptr;
-  density_ = exact_ = time_value_ = nullptr;
+  density_ = time_value_ = nullptr;
+  fields_.clear();
 }
 
 }  // namespace fplab

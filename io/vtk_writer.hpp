@@ -14,7 +14,7 @@
 
 namespace fplab {
 
-// Cell data "density" (and "exact" when RunInfo::has_exact) on vtkImageData with origin
+// Cell data "density" and each of RunInfo::field_names on vtkImageData with origin
 // (x0, y0, 0), spacing (dx, dy, 1) and (nx+1) × (ny+1) × 1 points; field data "TimeValue" holds
 // the snapshot time. Files use the binary (inline base64) data mode, never the appended one:
 // ParaView 5.11 on Debian 12 cannot parse appended data (PLATFORM.md). The .pvd is rewritten
@@ -28,10 +28,11 @@ class VtkWriter final : public OutputSink {
  private:
   std::filesystem::path dir_;
   Grid2D grid_;
-  bool has_exact_ = false;
+  std::vector<std::string> field_names_;
   std::vector<std::pair<double, std::string>> written_;  // (time, file name) for the .pvd
   vtkSmartPointer<vtkImageData> image_;
-  vtkSmartPointer<vtkDoubleArray> density_, exact_, time_value_;
+  vtkSmartPointer<vtkDoubleArray> density_, time_value_;
+  std::vector<vtkSmartPointer<vtkDoubleArray>> fields_;
 };
 
 // The .pvd collection text listing (time, file) pairs, times with 17 significant digits.

@@ -52,4 +52,14 @@ void file_write_atomic(const std::filesystem::path& path, const std::string& tex
   }
 }
 
+void check_snapshot_fields(const Snapshot& snap, const std::vector<std::string>& names,
+                           const Grid2D& g, const char* writer) {
+  if (snap.fields.size() != names.size())
+    throw std::logic_error(std::string(writer) + ": snapshot fields differ from RunInfo's.");
+  for (std::size_t f = 0; f < names.size(); ++f)
+    if (snap.fields[f].first != names[f] || snap.fields[f].second.size() != g.size())
+      throw std::logic_error(std::string(writer) + ": snapshot field " + names[f] +
+                             " is not the announced one on the grid.");
+}
+
 }  // namespace fplab

@@ -21,5 +21,8 @@ std::filesystem::path output_dir_create(const std::filesystem::path& dir);
 // Replaces `path` by `text` atomically (temporary file in the same folder, then rename), so a
 // reader never sees a half-written sidecar or collection file.
 void file_write_atomic(const std::filesystem::path& path, const std::string& text);
+// logic_error naming `writer` unless the snapshot carries every announced field on the grid.
+void check_snapshot_fields(const Snapshot& snap, const std::vector<std::string>& names,
+                           const Grid2D& g, const char* writer);
 
 }  // namespace fplab

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,8 +23,9 @@ struct RunInfo {
   std::string command_line;
   std::string output_dir;
   std::vector<std::string> diagnostic_names;   // the columns every snapshot carries, in order
-  bool has_exact = false;                      // snapshots carry the exact solution
-  bool has_score = false;                      // snapshots carry ∇ log p (output.store_score)
+  // The fields every snapshot carries besides the density, in order (SPEC §6 names: "exact",
+  // "score_x", "score_y", "score_error"); writers store each under its name.
+  std::vector<std::string> field_names;
   Sampling sampling = Sampling::cell_average;  // what density/exact values are (SPEC §2)
 };
 
@@ -32,8 +34,13 @@ struct Snapshot {
   double t = 0.0;
   std::size_t step = 0;  // time steps taken so far
   std::span<const double> density;  // grid.size(), row-major (j, i)
-  std::span<const double> exact;    // empty when there is no exact solution
-  std::span<const double> score_x, score_y;  // ∇ log p; empty unless RunInfo::has_score
+  // RunInfo::field_names in order, each with grid.size() values.
+  std::vector<std::pair<std::string_view, std::span<const double>>> fields;
+  std::span<const double> field(std::string_view name) const {  // empty when not carried
+    for (const auto& [n, v] : fields)
+      if (n == name) return v;
+    return {};
+  }
   const DiagnosticRow* diagnostics = nullptr;
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -107,6 +108,7 @@ Simulation::Simulation(const CaseSpec& spec, ProblemInputs inputs)
     score_x_.resize(g.size());
     score_y_.resize(g.size());
   }
+  if (eq.has_score_error()) score_error_.resize(g.size());
   coefficients_vary_ = eq.drift_depends_on_time() || eq.diffusion_depends_on_time();
 }
 
@@ -144,10 +146,18 @@ RunInfo Simulation::run_info(const SimulationOptions& opts) const {
   info.diagnostic_names.insert(info.diagnostic_names.end(), extra.begin(), extra.end());
   // Absorbing walls: the mass that has left, so that mass + outflow is the initial mass.
   if (pb_.op->has_outflow()) info.diagnostic_names.emplace_back("outflow");
-  info.has_exact = !exact_.empty();
-  info.has_score = spec_.output.store_score;
+  if (!score_error_.empty()) info.diagnostic_names.emplace_back("score_error");
+  for (const auto& [name, values] : fields())
+    if (!values.empty()) info.field_names.push_back(name);
   info.sampling = pb_.sampling;
   return info;
+}
+
+std::array<std::pair<const char*, std::span<const double>>, 4> Simulation::fields() const {
+  return {{{"exact", exact_},
+           {"score_x", score_x_},
+           {"score_y", score_y_},
+           {"score_error", score_error_}}};
 }
 
 const DiagnosticRow& Simulation::notify(std::span<OutputSink* const> sinks, int index, double t,
@@ -157,14 +167,15 @@ const DiagnosticRow& Simulation::notify(std::span<OutputSink* const> sinks, int 
   append_target_diagnostics(pb_.grid, u_, target_, row_);
   if (pb_.op->has_outflow()) row_.emplace_back("outflow", pb_.op->outflow());
   if (!score_x_.empty()) score_from_density(pb_.grid, u_, score_x_, score_y_);
+  if (!score_error_.empty())
+    row_.emplace_back("score_error", pb_.equation->score_error(pb_.grid, t, score_error_));
   Snapshot snap;
   snap.index = index;
   snap.t = t;
   snap.step = steps;
   snap.density = u_;
-  snap.exact = exact_;
-  snap.score_x = score_x_;
-  snap.score_y = score_y_;
+  for (const auto& [name, values] : fields())
+    if (!values.empty()) snap.fields.emplace_back(name, values);
   snap.diagnostics = &row_;
   for (auto* s : sinks) s->write(snap);
   return row_;

@@ -2,6 +2,7 @@
 // computes diagnostics and notifies the output sinks (MFEM style: integrator->init(op);
 // integrator->step(op, t, dt, u)). Construction lives in make_problem.
 #pragma once
+#include <array>
 #include <span>
 #include <string>
 
@@ -44,13 +45,15 @@ class Simulation {
   double step_dt(double t) const;
   void warn_fixed_dt() const;
   RunInfo run_info(const SimulationOptions& opts) const;
+  // The optional fields by their stored names (SPEC §6); an empty one is not stored.
+  std::array<std::pair<const char*, std::span<const double>>, 4> fields() const;
   const DiagnosticRow& notify(std::span<OutputSink* const> sinks, int index, double t,
                               std::size_t steps);
 
   const CaseSpec& spec_;
   ProblemInputs inputs_;
   Problem pb_;
-  std::vector<double> u_, p_eq_, exact_, target_, score_x_, score_y_;
+  std::vector<double> u_, p_eq_, exact_, target_, score_x_, score_y_, score_error_;
   bool coefficients_vary_ = false;
   DiagnosticRow row_;
 };

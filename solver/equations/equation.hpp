@@ -62,6 +62,14 @@ class Equation {
   // (diagnostics l1_to_data, rel_entropy_to_data).
   virtual bool has_target() const { return false; }
   virtual void target(const Grid2D& /*g*/, std::span<double> /*out*/, Sampling /*s*/) const {}
+
+  // A reverse run driven by a learned or tabulated score whose exact score is known (Gaussian or
+  // mixture data, linear forward drift): the p-weighted relative L2 error of the score in use at
+  // time t, and its map (diagnostic and field score_error; see score_error_on_grid).
+  virtual bool has_score_error() const { return false; }
+  virtual double score_error(const Grid2D& /*g*/, double /*t*/, std::span<double> /*map*/) const {
+    return 0.0;
+  }
 };
 
 // Builds the equation a case names (equation.type), with its initial data for exact solutions.

@@ -82,6 +82,11 @@ ReverseFokkerPlanck::ReverseFokkerPlanck(const EquationSpec& eq,
         "include [0, T] = [0, {:.6g}]",
         score_->describe(), score_->t_first(), score_->t_last(), T_));
   if (eq.score.has_data) target_ = eq.score.data;
+  const bool score_is_exact = dynamic_cast<const ExactScore*>(score_.get()) != nullptr;
+  if (!score_is_exact && eq.score.has_data && eq.score.data.is_gaussian_mixture() &&
+      forward_.linear_flow())
+    reference_.emplace(*forward_.linear_flow(),
+                       mixture_from_spec(eq.score.data, "equation.score.data"));
   if (exact_start) {
     // The data moved to T in closed form: the exact score's mixture, or a Gaussian(-mixture)
     // score.data under a linear forward drift (for a learned or tabulated score too).
@@ -96,6 +101,12 @@ ReverseFokkerPlanck::ReverseFokkerPlanck(const EquationSpec& eq,
     // q(τ) = p(T − τ) exactly only when the score is exact.
     if (want_exact && dynamic_cast<const ExactScore*>(score_.get())) exact_ = start_;
   }
+}
+
+double ReverseFokkerPlanck::score_error(const Grid2D& g, double tau,
+                                        std::span<double> map) const {
+  if (!reference_) throw std::logic_error("ReverseFokkerPlanck: no reference score");
+  return score_error_on_grid(*score_, *reference_, g, t_of(tau), map);
 }
 
 void ReverseFokkerPlanck::forward_solution(const Grid2D& g, std::span<double> out,

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "solver/equations/fokker_planck.hpp"
+#include "solver/score/exact_score.hpp"
 #include "solver/score/score_field.hpp"
 
 namespace fplab {
@@ -45,6 +46,9 @@ class ReverseFokkerPlanck final : public Equation {
   bool has_target() const override { return target_.has_value(); }
   void target(const Grid2D& g, std::span<double> out, Sampling s) const override;
 
+  bool has_score_error() const override { return reference_.has_value(); }
+  double score_error(const Grid2D& g, double tau, std::span<double> map) const override;
+
   // The exact forward solution at T (initial type forward_solution); logic_error without it.
   void forward_solution(const Grid2D& g, std::span<double> out, Sampling s) const;
 
@@ -69,6 +73,7 @@ class ReverseFokkerPlanck final : public Equation {
   std::optional<GaussianMixture> start_;  // forward_solution start: the data, moved to T
   std::optional<GaussianMixture> exact_;  // the data, moved to T − τ (exact: auto)
   std::optional<DensitySpec> target_;     // the data density, when given
+  std::optional<ExactScore> reference_;   // the exact score a non-exact one is measured against
 };
 
 }  // namespace fplab

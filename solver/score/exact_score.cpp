@@ -64,6 +64,30 @@ double score_relative_error(const ScoreField& s, const ExactScore& exact, double
   return std::sqrt(num / den);
 }
 
+double score_error_on_grid(const ScoreField& s, const ExactScore& exact, const Grid2D& g, double t,
+                           std::span<double> map) {
+  const std::size_t n = g.size();
+  std::vector<double> xs(n), ys(n), p(n), ax(n), ay(n), bx(n), by(n);
+  for (int j = 0; j < g.ny; ++j)
+    for (int i = 0; i < g.nx; ++i) {
+      xs[g.index(i, j)] = g.xc(i);
+      ys[g.index(i, j)] = g.yc(j);
+    }
+  exact.flow().evolve(exact.data(), std::max(t, 0.0)).sample(g, Sampling::point, p);
+  s.eval(xs, ys, t, ax, ay);
+  exact.eval(xs, ys, t, bx, by);
+  double num = 0.0, den = 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double e = p[k] * ((ax[k] - bx[k]) * (ax[k] - bx[k]) + (ay[k] - by[k]) * (ay[k] - by[k]));
+    if (!map.empty()) map[k] = e;
+    num += e;
+    den += p[k] * (bx[k] * bx[k] + by[k] * by[k]);
+  }
+  if (!map.empty())
+    for (double& e : map) e /= den * g.cell_area();
+  return std::sqrt(num / den);
+}
+
 std::string ExactScore::describe() const {
   const std::size_t n = data_.weights.size();
   return fmt::format("exact ({} Gaussian component{} under the forward linear drift)", n,

@@ -6,6 +6,7 @@
 
 #include "solver/density.hpp"
 #include "solver/gaussian_flow.hpp"
+#include "solver/grid.hpp"
 #include "solver/score/score_field.hpp"
 
 namespace fplab {
@@ -34,5 +35,11 @@ class ExactScore final : public ScoreField {
 // p(·, t) drawn with `seed` (the score-quality diagnostic of learned scores).
 double score_relative_error(const ScoreField& s, const ExactScore& exact, double t, std::size_t n,
                             std::uint64_t seed);
+
+// The same error on a grid, by the cell-centre rule: with p = p(·, t) and s* the exact score at
+// the centres, map = p‖s − s*‖² / ∫p‖s*‖² (so ∫ map = error², the map shows where the error
+// lives), and the return value is (∫ map)^{1/2}. map: g.size() values, or empty.
+double score_error_on_grid(const ScoreField& s, const ExactScore& exact, const Grid2D& g, double t,
+                           std::span<double> map);
 
 }  // namespace fplab

@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "../e2e/e2e_support.hpp"
 #include "io/problem_inputs.hpp"
+#include "io/result_file.hpp"
 #include "solver/errors.hpp"
 #include "solver/learned/learned_score.hpp"
 
@@ -115,6 +117,12 @@ std::string learned_case(const fs::path& dir, const std::string& score_extra) {
   return p.string();
 }
 
+// The reverse run's score_error series (summary.json: reverse.score_error.value).
+std::vector<double> summary_score_error(const fs::path& dir) {
+  const auto j = nlohmann::json::parse(fplab_e2e::slurp(dir / "out" / "summary.json"));
+  return j.at("reverse").at("score_error").at("value").get<std::vector<double>>();
+}
+
 double summary_l1_to_data(const fs::path& dir) {
   const std::string s = fplab_e2e::slurp(dir / "out" / "summary.json");
   const auto k = s.find("\"l1_to_data\"");
@@ -131,11 +139,26 @@ TEST_CASE("learned score: the plain fplab hands a learned case to fplab-torch, t
   REQUIRE(r.exit_code == 0);
   const double l1 = summary_l1_to_data(dir);
   CHECK(l1 < 0.04);  // the exact score on this grid: discretisation error only
-  // time_nodes: the network tabulated at 41 times; the round trip moves by little.
+  // The network is the closed form, so its measured score error is round-off at τ = 0 and 1;
+  // at τ = T (t = 0) it is evaluated at t_min = 1e-3 instead, which the error shows.
+  const auto err = summary_score_error(dir);
+  REQUIRE(err.size() == 3);
+  CHECK(err[0] < 1e-10);
+  CHECK(err[1] < 1e-10);
+  CHECK(err[2] > 1e-3);
+  CHECK(err[2] < 1e-2);
+  const auto result = fplab::open_result((dir / "out" / "result.h5").string());
+  CHECK(std::count(result.fields.begin(), result.fields.end(), "score_error") == 1);
+  // time_nodes: the network tabulated at 41 times; the round trip moves by little, and the
+  // score error at the cell centres (the table's nodes) is the cubic Hermite one in time.
   const fs::path dir2 = fplab_e2e::scratch("learned_run_nodes");
   const auto r2 = fplab_e2e::run_fplab("run " + learned_case(dir2, ", time_nodes: 41") + " --quiet", dir2);
   REQUIRE(r2.exit_code == 0);
   CHECK(std::abs(summary_l1_to_data(dir2) - l1) < 2e-3);
+  const auto err2 = summary_score_error(dir2);
+  MESSAGE("time_nodes 41 on 48²: score error " << err2[0] << ", " << err2[1] << ", " << err2[2]);
+  CHECK(err2[1] < 1e-4);
+  CHECK(std::abs(err2[2] - err[2]) < 1e-4);
 }
 
 TEST_CASE("learned score: a NaN network is exit 3, a bad key exit 2, naming the file") {

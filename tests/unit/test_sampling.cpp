@@ -37,7 +37,8 @@ struct FirstSnapshot : OutputSink {
   void write(const Snapshot& s) override {
     if (s.index != 0) return;
     density.assign(s.density.begin(), s.density.end());
-    exact.assign(s.exact.begin(), s.exact.end());
+    const auto e = s.field("exact");
+    exact.assign(e.begin(), e.end());
   }
   void end(const RunSummary&) override {}
 };

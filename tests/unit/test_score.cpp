@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,43 @@ TEST_CASE("exact score of the forward flow: any C, D and schedule, against ∇ l
         CHECK(sy[k] == doctest::Approx(fd.y()).epsilon(1e-6));
       }
     }
+  }
+}
+
+TEST_CASE("score error on a grid: a constant offset c gives |c|·(v_t/2)^{1/2}, ∫ map = error²") {
+  // Data N(m, v I) under OU: p_t = N(m e^{−t}, v_t I), v_t = 1 − (1 − v) e^{−2t}, so
+  // E_p‖s*‖² = 2/v_t and s = s* + c has relative error |c| (v_t/2)^{1/2}.
+  const fplab::GaussianFlow flow(fplab::Schedule(fplab::ScheduleSpec{}), Mat2::Identity(),
+                                 Mat2::Identity());
+  const GaussianMixture data{{1.0}, {Vec2(1.0, -0.5)}, {mat(0.25, 0, 0, 0.25)}};
+  const fplab::ExactScore exact(flow, data);
+  struct Offset final : fplab::ScoreField {
+    const fplab::ExactScore& base;
+    double cx, cy;
+    Offset(const fplab::ExactScore& b, double x, double y) : base(b), cx(x), cy(y) {}
+    void eval(std::span<const double> xs, std::span<const double> ys, double t,
+              std::span<double> ox, std::span<double> oy) const override {
+      base.eval(xs, ys, t, ox, oy);
+      for (std::size_t k = 0; k < xs.size(); ++k) {
+        ox[k] += cx;
+        oy[k] += cy;
+      }
+    }
+    std::string describe() const override { return "offset"; }
+  };
+  const Offset shifted(exact, 0.3, -0.4);  // |c| = 0.5
+  const fplab::Grid2D g{128, 128, -6, 6, -6, 6};
+  std::vector<double> map(g.size());
+  for (const double t : {0.0, 0.3, 1.5}) {
+    CAPTURE(t);
+    const double v_t = 1.0 - 0.75 * std::exp(-2.0 * t);
+    const double err = fplab::score_error_on_grid(shifted, exact, g, t, map);
+    CHECK(err == doctest::Approx(0.5 * std::sqrt(v_t / 2.0)).epsilon(1e-6));
+    double integral = 0.0;
+    for (const double e : map) integral += e * g.cell_area();
+    CHECK(integral == doctest::Approx(err * err).epsilon(1e-12));
+    CHECK(*std::min_element(map.begin(), map.end()) >= 0.0);
+    CHECK(fplab::score_error_on_grid(exact, exact, g, t, {}) == 0.0);
   }
 }
 

@@ -117,7 +117,7 @@ struct Series {
     ri.command_line = "fplab run writer_test.yaml --set grid.nx=12";
     ri.output_dir = dir.string();
     ri.diagnostic_names = names;
-    ri.has_exact = has_exact;
+    if (has_exact) ri.field_names = {"exact"};
     return ri;
   }
   fplab::Snapshot snap(int k, bool has_exact = true) const {
@@ -126,7 +126,7 @@ struct Series {
     s.t = times[k];
     s.step = static_cast<std::size_t>(10 * k);
     s.density = density[k];
-    if (has_exact) s.exact = exact[k];
+    if (has_exact) s.fields = {{"exact", exact[k]}};
     s.diagnostics = &rows[k];
     return s;
   }
