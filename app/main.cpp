@@ -159,6 +159,68 @@ int cmd_render(const std::string& path, const std::string& out_dir, const std::s
   return 0;
 }
 
+// What the command line asked for, filled by CLI11.
+struct Options {
+  bool quiet = false;
+  std::string case_path, out_dir, result_path, times = "last", levels_arg, refine_arg, model_path;
+  std::vector<std::string> sets;
+};
+
+struct Subcommands {
+  CLI::App *run, *verify, *train, *info, *render;
+};
+
+// A command on a case file: CASE, -o into `out`, repeatable --set (every occurrence kept), -q.
+CLI::App* add_case_command(CLI::App& app, Options& o, const char* name, const char* help,
+                           std::string& out, const char* out_help) {
+  CLI::App* cmd = app.add_subcommand(name, help);
+  cmd->add_option("CASE", o.case_path, "case file (YAML)")->required();
+  cmd->add_option("-o,--output", out, out_help);
+  cmd->add_option("--set", o.sets, "override a case key, e.g. --set grid.nx=256 (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_flag("-q,--quiet", o.quiet, "no progress line, warnings and errors only");
+  return cmd;
+}
+
+Subcommands add_subcommands(CLI::App& app, Options& o) {
+  Subcommands c{};
+  c.run = add_case_command(app, o, "run", "solve a case; write outputs; print a summary",
+                           o.out_dir, "output directory (overrides output.dir)");
+  c.verify = add_case_command(app, o, "verify", "refinement study: errors and observed orders",
+                              o.out_dir, "directory for convergence.json/.csv/.png");
+  c.verify->add_option("--levels", o.levels_arg, "levels, e.g. 32,64,128 (default: verify.levels)");
+  c.verify->add_option("--refine", o.refine_arg, "space | time | both (default: verify.refine)")
+      ->check(CLI::IsMember({"space", "time", "both"}));
+  c.train = add_case_command(
+      app, o, "train-score",
+      "train a score network by denoising score matching (the case's train block)", o.model_path,
+      "model file (default: output.dir/score.pt)");
+
+  c.info = app.add_subcommand("info", "what a result file holds");
+  c.info->add_option("RESULT", o.result_path, "result.h5")->required();
+  c.info->add_flag("-q,--quiet", o.quiet, "warnings and errors only");
+
+  c.render = app.add_subcommand("render", "density pictures and diagnostics plots of a result");
+  c.render->add_option("RESULT", o.result_path, "result.h5")->required();
+  c.render->add_option("-o,--output", o.out_dir, "picture directory (default: beside RESULT, png/)");
+  c.render->add_option("--times", o.times, "last | all | t1,t2,...");
+  c.render->add_flag("-q,--quiet", o.quiet, "warnings and errors only");
+  return c;
+}
+
+int dispatch(const Subcommands& c, const Options& o, const std::string& command_line) {
+  if (*c.run) return cmd_run(o.case_path, o.out_dir, o.sets, o.quiet, command_line);
+  if (*c.verify) return cmd_verify(o.case_path, o.out_dir, o.sets, o.levels_arg, o.refine_arg);
+  if (*c.train) {
+    const fplab::CaseSpec spec = fplab::load_case_file(o.case_path, o.sets);
+    return fplab::run_train_score(
+        spec, o.model_path.empty() ? spec.output.dir + "/score.pt" : o.model_path, o.quiet);
+  }
+  if (*c.info) return cmd_info(o.result_path);
+  if (*c.render) return cmd_render(o.result_path, o.out_dir, o.times);
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,51 +233,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version",
                        std::string("fplab ") + fplab::kVersion + " (" + fplab::kGitSha + ")");
   app.require_subcommand(1);
-  bool quiet = false;
-  app.add_flag("-q,--quiet", quiet, "no progress line, warnings and errors only")
+  Options opts;
+  app.add_flag("-q,--quiet", opts.quiet, "no progress line, warnings and errors only")
       ->configurable(false);
-
-  std::string case_path, out_dir, result_path, times = "last";
-  std::vector<std::string> sets;
-
-  auto* run = app.add_subcommand("run", "solve a case; write outputs; print a summary");
-  run->add_option("CASE", case_path, "case file (YAML)")->required();
-  run->add_option("-o,--output", out_dir, "output directory (overrides output.dir)");
-  run->add_option("--set", sets, "override a case key, e.g. --set grid.nx=256 (repeatable)")
-      ->take_last()
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  run->add_flag("-q,--quiet", quiet, "no progress line, warnings and errors only");
-
-  std::string levels_arg, refine_arg;
-  auto* verify = app.add_subcommand("verify", "refinement study: errors and observed orders");
-  verify->add_option("CASE", case_path, "case file (YAML)")->required();
-  verify->add_option("--levels", levels_arg, "levels, e.g. 32,64,128 (default: verify.levels)");
-  verify->add_option("--refine", refine_arg, "space | time | both (default: verify.refine)")
-      ->check(CLI::IsMember({"space", "time", "both"}));
-  verify->add_option("-o,--output", out_dir, "directory for convergence.json/.csv/.png");
-  verify->add_option("--set", sets, "override a case key (repeatable)")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  verify->add_flag("-q,--quiet", quiet, "warnings and errors only");
-
-  std::string model_path;
-  auto* train = app.add_subcommand(
-      "train-score", "train a score network by denoising score matching (the case's train block)");
-  train->add_option("CASE", case_path, "case file (YAML)")->required();
-  train->add_option("-o,--output", model_path, "model file (default: output.dir/score.pt)");
-  train->add_option("--set", sets, "override a case key (repeatable)")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  train->add_flag("-q,--quiet", quiet, "no progress line, warnings and errors only");
-
-  auto* info = app.add_subcommand("info", "what a result file holds");
-  info->add_option("RESULT", result_path, "result.h5")->required();
-  info->add_flag("-q,--quiet", quiet, "warnings and errors only");
-
-  auto* render = app.add_subcommand("render", "density pictures and diagnostics plots of a result");
-  render->add_option("RESULT", result_path, "result.h5")->required();
-  render->add_option("-o,--output", out_dir, "picture directory (default: beside RESULT, png/)");
-  render->add_option("--times", times, "last | all | t1,t2,...");
-  render->add_flag("-q,--quiet", quiet, "warnings and errors only");
-
+  const Subcommands commands = add_subcommands(app, opts);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -228,20 +249,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fplab: %s (see fplab --help)\n", e.what());
     return 2;
   }
-  spdlog::set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+  spdlog::set_level(opts.quiet ? spdlog::level::warn : spdlog::level::info);
 
   try {
-    const std::string command_line = join_command_line(argc, argv);
-    if (*run) return cmd_run(case_path, out_dir, sets, quiet, command_line);
-    if (*verify) return cmd_verify(case_path, out_dir, sets, levels_arg, refine_arg);
-    if (*train) {
-      const fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
-      return fplab::run_train_score(
-          spec, model_path.empty() ? spec.output.dir + "/score.pt" : model_path, quiet);
-    }
-    if (*info) return cmd_info(result_path);
-    if (*render) return cmd_render(result_path, out_dir, times);
-    return 1;
+    return dispatch(commands, opts, join_command_line(argc, argv));
   } catch (const fplab::InputError& e) {
     std::fprintf(stderr, "fplab: error: %s\n", e.what());
     return 2;

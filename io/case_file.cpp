@@ -508,57 +508,66 @@ void read_train(const CaseItem& it, TrainSpec& t) {
         read_integer(s, "an integer ≥ 0", 0, std::numeric_limits<long long>::max()));
 }
 
-CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::string& default_name) {
-  const CaseItem top{&src, root, "", YAML::Node()};
-  const CaseBlock b(top, "a case made of keys such as name, domain, grid, equation, initial, time");
-  b.keys_allowed(kTopKeys, "a case file", kTopHints);
-  CaseSpec c;
-  c.name = default_name;
-  if (const CaseItem n = b.get("name"); n.present()) c.name = read_string(n, "a name");
+void read_domain(const CaseBlock& b, CaseSpec& c) {
+  const char* expected = "a block {x: [a, b], y: [c, d]}";
+  const CaseBlock d(b.required("domain", expected), expected);
+  d.keys_allowed({"x", "y"}, "the domain block");
+  const CaseItem x = d.required("x", kExpectInterval), y = d.required("y", kExpectInterval);
+  const Vec2 xs = read_vec2(x, kExpectInterval), ys = read_vec2(y, kExpectInterval);
+  if (!(xs[0] < xs[1])) x.fail_expected(kExpectInterval);
+  if (!(ys[0] < ys[1])) y.fail_expected(kExpectInterval);
+  c.x0 = xs[0], c.x1 = xs[1], c.y0 = ys[0], c.y1 = ys[1];
+}
 
-  {  // domain
-    const char* expected = "a block {x: [a, b], y: [c, d]}";
-    const CaseBlock d(b.required("domain", expected), expected);
-    d.keys_allowed({"x", "y"}, "the domain block");
-    const CaseItem x = d.required("x", kExpectInterval), y = d.required("y", kExpectInterval);
-    const Vec2 xs = read_vec2(x, kExpectInterval), ys = read_vec2(y, kExpectInterval);
-    if (!(xs[0] < xs[1])) x.fail_expected(kExpectInterval);
-    if (!(ys[0] < ys[1])) y.fail_expected(kExpectInterval);
-    c.x0 = xs[0], c.x1 = xs[1], c.y0 = ys[0], c.y1 = ys[1];
-  }
-  {  // grid
-    const char* expected = "a block {nx: cells in x, ny: cells in y}";
-    const CaseBlock g(b.required("grid", expected), expected);
-    g.keys_allowed({"nx", "ny"}, "the grid block");
-    c.nx = static_cast<int>(
-        read_integer(g.required("nx", kExpectGridSize), kExpectGridSize, 4, kGridSizeMax));
-    c.ny = static_cast<int>(
-        read_integer(g.required("ny", kExpectGridSize), kExpectGridSize, 4, kGridSizeMax));
-  }
-  if (const CaseItem v = b.get("boundary"); v.present())
-    c.boundary = read_registered(v, boundary_names(), kSpecBoundaries);
+void read_grid(const CaseBlock& b, CaseSpec& c) {
+  const char* expected = "a block {nx: cells in x, ny: cells in y}";
+  const CaseBlock g(b.required("grid", expected), expected);
+  g.keys_allowed({"nx", "ny"}, "the grid block");
+  c.nx = static_cast<int>(
+      read_integer(g.required("nx", kExpectGridSize), kExpectGridSize, 4, kGridSizeMax));
+  c.ny = static_cast<int>(
+      read_integer(g.required("ny", kExpectGridSize), kExpectGridSize, 4, kGridSizeMax));
+}
 
-  const Extent domain{c.x0, c.x1, c.y0, c.y1};
-  c.equation = read_equation(b.required("equation", "an equation block with a type"), domain);
-  c.initial = read_density(b.required("initial", "a density block such as {type: gaussian}"),
-                           domain, true);
-  if (const CaseItem s = b.get("solver"); s.present()) read_solver(s, c.solver);
+// After the equation: a reverse run's time τ stays in [0, T].
+void read_time(const CaseBlock& b, CaseSpec& c) {
+  const char* expected = "a block {t_end: T, output_every: dt_out}";
+  const CaseBlock t(b.required("time", expected), expected);
+  t.keys_allowed({"t_end", "output_every"}, "the time block");
+  c.time.t_end = read_positive(t.required("t_end", kExpectPositive));
+  c.time.output_every = c.time.t_end / 10;
+  if (const CaseItem o = t.get("output_every"); o.present()) c.time.output_every = read_positive(o);
+  // The reverse time τ runs in [0, T]: beyond T the forward time T − τ would be negative.
+  const double tol = 1e-12 * c.equation.T;
+  if (c.equation.type == "reverse_fokker_planck" && c.time.t_end > c.equation.T + tol)
+    t.get("t_end").fail(fmt::format(
+        "expected a number ≤ equation.T = {} (the reverse time runs in [0, T]), got {}",
+        number_text(c.equation.T), number_text(c.time.t_end)));
+}
 
-  {  // time
-    const char* expected = "a block {t_end: T, output_every: dt_out}";
-    const CaseBlock t(b.required("time", expected), expected);
-    t.keys_allowed({"t_end", "output_every"}, "the time block");
-    c.time.t_end = read_positive(t.required("t_end", kExpectPositive));
-    c.time.output_every = c.time.t_end / 10;
-    if (const CaseItem o = t.get("output_every"); o.present())
-      c.time.output_every = read_positive(o);
-    // The reverse time τ runs in [0, T]: beyond T the forward time T − τ would be negative.
-    const double tol = 1e-12 * c.equation.T;
-    if (c.equation.type == "reverse_fokker_planck" && c.time.t_end > c.equation.T + tol)
-      t.get("t_end").fail(fmt::format(
-          "expected a number ≤ equation.T = {} (the reverse time runs in [0, T]), got {}",
-          number_text(c.equation.T), number_text(c.time.t_end)));
+void read_output(const CaseBlock& b, CaseSpec& c) {
+  c.output.dir = "out/" + c.name;
+  const CaseItem o = b.get("output");
+  if (!o.present()) return;
+  const CaseBlock ob(o, "a block {dir: folder, formats: [hdf5, vtk, png]}");
+  ob.keys_allowed({"dir", "formats", "store_score"}, "the output block");
+  if (const CaseItem v = ob.get("store_score"); v.present()) c.output.store_score = read_bool(v);
+  if (const CaseItem d = ob.get("dir"); d.present()) c.output.dir = read_string(d, "a folder");
+  if (const CaseItem f = ob.get("formats"); f.present()) {
+    c.output.formats.clear();
+    for (const auto& e : read_list(f, "a list from hdf5, vtk, png")) {
+      if (e.node.IsScalar() && (e.node.Scalar() == "csv" || e.node.Scalar() == "json"))
+        e.fail(fmt::format(
+            "expected one of hdf5, vtk, png, got '{}' (csv and json are always written)",
+            e.node.Scalar()));
+      const std::string name = read_choice(e, kFormats);
+      if (!c.output.has(name)) c.output.formats.push_back(name);
+    }
   }
+}
+
+// forward_solution starts need a closed-form forward density at T.
+void check_initial(const CaseBlock& b, const CaseSpec& c) {
   const ScoreSpec& score = c.equation.score;
   if (c.initial.type == "forward_solution" &&
       (c.equation.type != "reverse_fokker_planck" ||
@@ -566,26 +575,27 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
     b.get("initial").fail(
         "type forward_solution (the exact forward density at T) needs a reverse_fokker_planck "
         "equation whose score has a gaussian or mixture data block");
+}
 
-  c.output.dir = "out/" + c.name;
-  if (const CaseItem o = b.get("output"); o.present()) {
-    const CaseBlock ob(o, "a block {dir: folder, formats: [hdf5, vtk, png]}");
-    ob.keys_allowed({"dir", "formats", "store_score"}, "the output block");
-    if (const CaseItem v = ob.get("store_score"); v.present()) c.output.store_score = read_bool(v);
-    if (const CaseItem d = ob.get("dir"); d.present()) c.output.dir = read_string(d, "a folder");
-    if (const CaseItem f = ob.get("formats"); f.present()) {
-      c.output.formats.clear();
-      for (const auto& e : read_list(f, "a list from hdf5, vtk, png")) {
-        if (e.node.IsScalar() && (e.node.Scalar() == "csv" || e.node.Scalar() == "json"))
-          e.fail(
-              fmt::format("expected one of hdf5, vtk, png, got '{}' (csv and json are always "
-                          "written)",
-                          e.node.Scalar()));
-        const std::string name = read_choice(e, kFormats);
-        if (!c.output.has(name)) c.output.formats.push_back(name);
-      }
-    }
-  }
+CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::string& default_name) {
+  const CaseItem top{&src, root, "", YAML::Node()};
+  const CaseBlock b(top, "a case made of keys such as name, domain, grid, equation, initial, time");
+  b.keys_allowed(kTopKeys, "a case file", kTopHints);
+  CaseSpec c;
+  c.name = default_name;
+  if (const CaseItem n = b.get("name"); n.present()) c.name = read_string(n, "a name");
+  read_domain(b, c);
+  read_grid(b, c);
+  if (const CaseItem v = b.get("boundary"); v.present())
+    c.boundary = read_registered(v, boundary_names(), kSpecBoundaries);
+  const Extent domain{c.x0, c.x1, c.y0, c.y1};
+  c.equation = read_equation(b.required("equation", "an equation block with a type"), domain);
+  c.initial = read_density(b.required("initial", "a density block such as {type: gaussian}"),
+                           domain, true);
+  if (const CaseItem s = b.get("solver"); s.present()) read_solver(s, c.solver);
+  read_time(b, c);
+  check_initial(b, c);
+  read_output(b, c);
   if (const CaseItem e = b.get("exact"); e.present()) c.exact = read_choice(e, {"auto", "none"});
   if (const CaseItem v = b.get("verify"); v.present()) read_verify(v, c.verify);
   if (const CaseItem t = b.get("train"); t.present()) {
