@@ -1,4 +1,4 @@
-// Case files (SPEC §1–§2): the YAML schema of a case, read into CaseSpec with every key
+// Case files (docs/reference.md §1–§2): the YAML schema of a case, read into CaseSpec with every key
 // validated, defaults filled and `--set` overrides applied first; and the resolved echo.
 #include "io/case_file.hpp"
 
@@ -71,7 +71,7 @@ const Hints kEquationHints = {{"D", "diffusion.D"},
                               {"sigma_min", "schedule.sigma_min"},
                               {"sigma_max", "schedule.sigma_max"}};
 
-// Types the SPEC names; the second list is known but not implemented yet.
+// Types docs/reference.md documents; the second list is known but not implemented yet.
 const std::vector<std::string> kEquationTypes = {"fokker_planck", "heat", "bgk",
                                                  "reverse_fokker_planck"};
 const std::vector<std::string> kEquationTypesLater = {};
@@ -83,13 +83,13 @@ const std::vector<std::string> kDensityTypesLater = {};
 const std::vector<std::string> kInitialOnlyTypes = {"from_run", "forward_solution"};
 const std::vector<std::string> kScoreTypes = {"exact", "tabulated", "hdf5", "learned"};
 const std::vector<std::string> kFormats = {"hdf5", "vtk", "png"};
-// Names the SPEC promises for the registries (schemes, integrators, boundaries): those not
+// Names docs/reference.md documents for the registries (schemes, integrators, boundaries): those not
 // registered in this build are reported as "not implemented yet" rather than as misspellings.
-const std::vector<std::string> kSpecSchemes = {"upwind", "central", "muscl", "chang_cooper"};
-const std::vector<std::string> kSpecIntegrators = {"euler",          "ssprk3",         "rk4",
+const std::vector<std::string> kDocumentedSchemes = {"upwind", "central", "muscl", "chang_cooper"};
+const std::vector<std::string> kDocumentedIntegrators = {"euler",          "ssprk3",         "rk4",
                                                    "backward_euler", "crank_nicolson", "bdf2",
                                                    "etdrk4",         "if_rk4",         "exact"};
-const std::vector<std::string> kSpecBoundaries = {"zero_flux", "periodic", "dirichlet"};
+const std::vector<std::string> kDocumentedBoundaries = {"zero_flux", "periodic", "dirichlet"};
 
 std::vector<std::string> names_missing(const std::vector<std::string>& promised,
                                        const std::vector<std::string>& registered) {
@@ -104,7 +104,7 @@ std::string read_registered(const CaseItem& it, const std::vector<std::string>& 
   return read_choice(it, registered, names_missing(promised, registered));
 }
 
-// The keys each equation type takes (SPEC §1); a new type adds its row here and a reader below.
+// The keys each equation type takes (docs/reference.md §1); a new type adds its row here and a reader below.
 std::vector<std::string> equation_keys(const std::string& type) {
   if (type == "fokker_planck") return {"type", "drift", "diffusion", "schedule"};
   if (type == "heat") return {"type", "diffusion"};
@@ -124,7 +124,7 @@ std::vector<std::string> schedule_keys(const std::string& type) {
   return {"type"};  // constant
 }
 
-// The keys of each sampled toy density (SPEC §2, solver/data_density.hpp).
+// The keys of each sampled toy density (docs/reference.md §2, solver/data_density.hpp).
 std::vector<std::string> toy_density_keys(const std::string& type) {
   const std::vector<std::string> deposit = {"seed", "samples", "bandwidth"};
   std::vector<std::string> keys = {"type"};
@@ -161,7 +161,7 @@ Mat2 read_sym_matrix(const CaseItem& it, bool definite) {
   return m;
 }
 
-// An expression muparser compiles with exactly these variables (SPEC §1 drift).
+// An expression muparser compiles with exactly these variables (docs/reference.md §1 drift).
 std::string read_expression(const CaseItem& it, const std::vector<std::string>& vars) {
   const std::string expected = "an expression in " + join_names(vars);
   const std::string text = read_string(it, expected);
@@ -254,7 +254,7 @@ DensitySpec read_toy_density(const CaseBlock& b, const std::string& type, const 
   return d;
 }
 
-// A density block (SPEC §2): gaussian {mean, cov}, mixture {weights, means, covs} or a sampled
+// A density block (docs/reference.md §2): gaussian {mean, cov}, mixture {weights, means, covs} or a sampled
 // toy density; as an initial block (`initial`) also from_run {path} and forward_solution.
 // `domain` is an image's extent when the block gives none.
 DensitySpec read_density(const CaseItem& it, const Extent& domain, bool initial = false) {
@@ -335,7 +335,7 @@ DriftSpec read_drift(const CaseItem& it) {
   return f;
 }
 
-// Noise schedules of Song et al. 2021 (SPEC §1): constant, vp, subvp, ve.
+// Noise schedules of Song et al. 2021 (docs/reference.md §1): constant, vp, subvp, ve.
 ScheduleSpec read_schedule(const CaseItem& it) {
   const CaseBlock b(it, "a schedule block such as {type: vp, beta_min: 0.1, beta_max: 20}");
   ScheduleSpec s;
@@ -368,7 +368,7 @@ ScheduleSpec read_schedule(const CaseItem& it) {
   return s;
 }
 
-// equation.score (SPEC §4): exact {data}, tabulated {path, data?}, hdf5 {path, data?}.
+// equation.score (docs/reference.md §4): exact {data}, tabulated {path, data?}, hdf5 {path, data?}.
 ScoreSpec read_score(const CaseItem& it, const Extent& domain) {
   const CaseBlock b(it, "a score block such as {type: exact, data: {type: gaussian}}");
   ScoreSpec s;
@@ -447,9 +447,9 @@ void read_solver(const CaseItem& it, SolverSpec& s) {
   if (const CaseItem v = b.get("method"); v.present())
     s.method = read_choice(v, {"finite_volume", "spectral"});
   if (const CaseItem v = b.get("scheme"); v.present())
-    s.scheme = read_registered(v, flux_scheme_names(), kSpecSchemes);
+    s.scheme = read_registered(v, flux_scheme_names(), kDocumentedSchemes);
   if (const CaseItem v = b.get("integrator"); v.present())
-    s.integrator = read_registered(v, integrator_names(), kSpecIntegrators);
+    s.integrator = read_registered(v, integrator_names(), kDocumentedIntegrators);
   if (const CaseItem v = b.get("dt"); v.present()) {
     if (v.node.IsScalar() && v.node.Scalar() == "auto")
       s.dt.reset();
@@ -483,7 +483,7 @@ void read_verify(const CaseItem& it, VerifySpec& v) {
     v.tolerance = read_number(t, "a number ≥ 0", [](double x) { return x >= 0; });
 }
 
-// train (SPEC §4): {hidden, iterations, batch, learning_rate, t_min, seed}.
+// train (docs/reference.md §4): {hidden, iterations, batch, learning_rate, t_min, seed}.
 void read_train(const CaseItem& it, TrainSpec& t) {
   const CaseBlock b(it, "a train block such as {hidden: [128, 128, 128], iterations: 3000}");
   b.keys_allowed({"hidden", "iterations", "batch", "learning_rate", "t_min", "seed"},
@@ -587,7 +587,7 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
   read_domain(b, c);
   read_grid(b, c);
   if (const CaseItem v = b.get("boundary"); v.present())
-    c.boundary = read_registered(v, boundary_names(), kSpecBoundaries);
+    c.boundary = read_registered(v, boundary_names(), kDocumentedBoundaries);
   const Extent domain{c.x0, c.x1, c.y0, c.y1};
   c.equation = read_equation(b.required("equation", "an equation block with a type"), domain);
   c.initial = read_density(b.required("initial", "a density block such as {type: gaussian}"),

@@ -1,4 +1,4 @@
-// Case files (SPEC §2): YAML → validated, defaults-filled CaseSpec; `--set key=value` overrides
+// Case files (docs/reference.md §2): YAML → validated, defaults-filled CaseSpec; `--set key=value` overrides
 // with the same validation; the resolved case echoed back as YAML.
 #pragma once
 #include <string>

@@ -1,4 +1,4 @@
-// Validated reading of YAML case files (SPEC §2): where each value came from (file:line or a
+// Validated reading of YAML case files (docs/reference.md §2): where each value came from (file:line or a
 // `--set` override), typed readers that fail with one sentence, and nearest-name suggestions.
 #pragma once
 #include <yaml-cpp/yaml.h>
@@ -78,7 +78,7 @@ double read_number(const CaseItem& it, std::string_view expected,
 long long read_integer(const CaseItem& it, std::string_view expected, long long lo, long long hi);
 std::string read_string(const CaseItem& it, std::string_view expected);  // non-empty scalar
 bool read_bool(const CaseItem& it);
-// One of `choices`; a name in `not_yet` is known to the SPEC but not implemented yet.
+// One of `choices`; a name in `not_yet` is documented but not implemented yet.
 std::string read_choice(const CaseItem& it, const std::vector<std::string>& choices,
                         const std::vector<std::string>& not_yet = {});
 Vec2 read_vec2(const CaseItem& it, std::string_view expected);

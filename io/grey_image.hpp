@@ -1,4 +1,4 @@
-// PNG pictures for `image` densities (SPEC §2): read with VTK's PNG reader into the solver's
+// PNG pictures for `image` densities (docs/reference.md §2): read with VTK's PNG reader into the solver's
 // GreyImage (grey levels and alpha in [0, 1], row 0 at the bottom), so that solver/ needs no VTK.
 #pragma once
 #include <memory>

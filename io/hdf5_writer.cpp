@@ -1,4 +1,4 @@
-// HDF5 output (SPEC §6): result.h5 written with the HDF5 C API (serial), one flushed chunk per
+// HDF5 output (docs/reference.md §6): result.h5 written with the HDF5 C API (serial), one flushed chunk per
 // snapshot, and its XDMF sidecar rewritten after each snapshot.
 #include "io/hdf5_writer.hpp"
 

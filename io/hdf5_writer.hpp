@@ -1,4 +1,4 @@
-// HDF5 output (SPEC §6): result.h5 in the fixed layout, one chunk per snapshot, flushed after
+// HDF5 output (docs/reference.md §6): result.h5 in the fixed layout, one chunk per snapshot, flushed after
 // every snapshot, with its XDMF sidecar result.xmf rewritten each time (see io/xdmf_writer.hpp).
 #pragma once
 #include <hdf5.h>
@@ -65,7 +65,7 @@ std::vector<hsize_t> dataset_dims(hid_t dataset);
 }  // namespace h5
 
 // Writes result.h5 (and, unless disabled, result.xmf) into RunInfo::output_dir.
-// Layout (SPEC §6): /grid/{x,y,x_edges,y_edges}, /time (nt), /fields/density (nt, ny, nx),
+// Layout (docs/reference.md §6): /grid/{x,y,x_edges,y_edges}, /time (nt), /fields/density (nt, ny, nx),
 // /fields/<name> (nt, ny, nx) for each of RunInfo::field_names, /diagnostics/<name> (nt). Every
 // nt-dimension is extendible; fields are float64 chunked (1, ny, nx). Groups track link creation order so the
 // diagnostics read back in column order. Root attributes are scalar variable-length UTF-8

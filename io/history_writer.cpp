@@ -1,4 +1,4 @@
-// Diagnostics history (SPEC §6): diagnostics.csv written row by row, flushed after each row so
+// Diagnostics history (docs/reference.md §6): diagnostics.csv written row by row, flushed after each row so
 // a run that stops early keeps every finished output time.
 #include "io/history_writer.hpp"
 

@@ -1,4 +1,4 @@
-// Diagnostics history (SPEC §6): diagnostics.csv, one row per output time, one column per
+// Diagnostics history (docs/reference.md §6): diagnostics.csv, one row per output time, one column per
 // diagnostic, like Athena++'s .hst volume-integral history.
 #pragma once
 #include <fstream>

@@ -1,5 +1,5 @@
 // What a case needs from files, read for the solver (which stays free of HDF5): a tabulated
-// score from a forward run's result.h5, a user's score file (SPEC §4 layout), the last snapshot
+// score from a forward run's result.h5, a user's score file (docs/reference.md §4 layout), the last snapshot
 // of a previous run (`initial: {type: from_run}`), and the data density a reverse run aims at.
 #pragma once
 #include <memory>

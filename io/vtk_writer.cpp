@@ -1,4 +1,4 @@
-// VTK XML output (SPEC §6): one .vti per snapshot through VTK's own vtkXMLImageDataWriter in
+// VTK XML output (docs/reference.md §6): one .vti per snapshot through VTK's own vtkXMLImageDataWriter in
 // binary (not appended) mode, and the .pvd collection listing them with their times.
 #include "io/vtk_writer.hpp"
 

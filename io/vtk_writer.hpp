@@ -1,4 +1,4 @@
-// VTK XML output (SPEC §6): vtk/density_NNNN.vti per snapshot (vtkXMLImageDataWriter, inline
+// VTK XML output (docs/reference.md §6): vtk/density_NNNN.vti per snapshot (vtkXMLImageDataWriter, inline
 // binary, zlib) and the vtk/density.pvd collection that ParaView opens as a time series.
 #pragma once
 #include <vtkDoubleArray.h>

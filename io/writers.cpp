@@ -1,4 +1,4 @@
-// The writers a case asks for (SPEC §6), and the file helpers they share.
+// The writers a case asks for (docs/reference.md §6), and the file helpers they share.
 #include "io/writers.hpp"
 
 #include <unistd.h>

@@ -1,4 +1,4 @@
-// The output writers a case asks for (SPEC §6): result.h5 + result.xmf, vtk/density.pvd +
+// The output writers a case asks for (docs/reference.md §6): result.h5 + result.xmf, vtk/density.pvd +
 // density_NNNN.vti, diagnostics.csv, summary.json. Each is an OutputSink; none knows any scheme.
 #pragma once
 #include <filesystem>

@@ -1,4 +1,4 @@
-// XDMF 3 sidecar for result.h5 (SPEC §6), in the form PLATFORM.md checked with ParaView 5.11's
+// XDMF 3 sidecar for result.h5 (docs/reference.md §6), in the form PLATFORM.md checked with ParaView 5.11's
 // Xdmf3ReaderS: 3DCoRectMesh with one cell in z and Xdmf3 `path|start:stride:count:dims` slices.
 #include "io/xdmf_writer.hpp"
 

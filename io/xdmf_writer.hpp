@@ -1,4 +1,4 @@
-// XDMF 3 sidecar for result.h5 (SPEC §6): lets ParaView's default Xdmf3 reader open the HDF5
+// XDMF 3 sidecar for result.h5 (docs/reference.md §6): lets ParaView's default Xdmf3 reader open the HDF5
 // fields as a time series, in the exact form PLATFORM.md found to work with ParaView 5.11.
 #pragma once
 #include <filesystem>

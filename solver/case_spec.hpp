@@ -1,4 +1,4 @@
-// CaseSpec: the fully resolved case (SPEC §2) as plain data, defaults filled in.
+// CaseSpec: the fully resolved case (docs/reference.md §2) as plain data, defaults filled in.
 // io/case_file.cpp fills it from YAML and validates it; the solver only reads it.
 #pragma once
 #include <Eigen/Dense>
@@ -28,7 +28,7 @@ struct Extent {
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
 };
 
-// An initial-condition block (SPEC §2). `gaussian` is stored as a one-component mixture.
+// An initial-condition block (docs/reference.md §2). `gaussian` is stored as a one-component mixture.
 struct DensitySpec {
   std::string type = "gaussian";  // gaussian | mixture | moons | swiss_roll | checkerboard | image | from_run
   std::vector<double> weights{1.0};
@@ -54,7 +54,7 @@ struct DensitySpec {
   }
 };
 
-// equation.drift (SPEC §1).
+// equation.drift (docs/reference.md §1).
 struct DriftSpec {
   std::string type = "linear";  // linear | potential | expression
   Mat2 C = Mat2::Identity();    // linear: f = −a(t) C x
@@ -62,14 +62,14 @@ struct DriftSpec {
   std::string fx, fy;           // expression: f = (fx, fy)(x, y, t)
 };
 
-// equation.schedule (SPEC §1, Song et al. 2021).
+// equation.schedule (docs/reference.md §1, Song et al. 2021).
 struct ScheduleSpec {
   std::string type = "constant";  // constant | vp | subvp | ve
   double beta_min = 0.1, beta_max = 20.0;
   double sigma_min = 0.01, sigma_max = 50.0;
 };
 
-// equation.score of a reverse_fokker_planck equation (SPEC §4).
+// equation.score of a reverse_fokker_planck equation (docs/reference.md §4).
 struct ScoreSpec {
   std::string type = "exact";  // exact | tabulated | hdf5 | learned
   bool has_data = false;       // `data` given (required for exact)
@@ -128,7 +128,7 @@ struct VerifySpec {
   double tolerance = 0.1;
 };
 
-// The top-level `train` block of `fplab train-score` (SPEC §4): a multilayer perceptron trained
+// The top-level `train` block of `fplab train-score` (docs/reference.md §4): a multilayer perceptron trained
 // by denoising score matching on samples of equation.score.data.
 struct TrainSpec {
   bool present = false;

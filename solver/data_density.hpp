@@ -1,4 +1,4 @@
-// Sampled "toy" data densities (SPEC §2): moons, swiss_roll, checkerboard and image. Each is a
+// Sampled "toy" data densities (docs/reference.md §2): moons, swiss_roll, checkerboard and image. Each is a
 // sampler (n points for a seed, for score-network training and particle methods) and a deposit
 // on the grid: a Gaussian kernel density estimate of the samples with mass exactly 1.
 //

@@ -1,5 +1,5 @@
 // Gaussian mixtures in closed form (pdf, score, cell averages by composite tensor Gauss–Legendre
-// quadrature, point values) and the initial density of a case on the grid (SPEC §2 `initial`;
+// quadrature, point values) and the initial density of a case on the grid (docs/reference.md §2 `initial`;
 // the sampled toy densities are deposited by solver/data_density.cpp).
 #include "solver/density.hpp"
 

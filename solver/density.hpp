@@ -10,7 +10,7 @@
 
 namespace fplab {
 
-// What a grid value means (SPEC §2): finite volumes hold cell averages (1/|cell|)∫_cell p, spectral
+// What a grid value means (docs/reference.md §2): finite volumes hold cell averages (1/|cell|)∫_cell p, spectral
 // methods point values p(x_i, y_j) at the cell centres. The two differ by O(h²) (h²/24 ∇²p).
 enum class Sampling { cell_average, point };
 
@@ -41,7 +41,7 @@ GaussianMixture mixture_from_spec(const DensitySpec& d, std::string_view key);
 void density_on_grid(const DensitySpec& d, const Grid2D& g, std::span<double> out,
                      std::string_view key, Sampling s);
 
-// The initial density of a case on g (SPEC §2 `initial`), sampled as `s` says (see
+// The initial density of a case on g (docs/reference.md §2 `initial`), sampled as `s` says (see
 // sampling_of in solver/discretisation.hpp). InputError when the type is not available.
 void initial_density(const CaseSpec& spec, const Grid2D& g, std::span<double> out, Sampling s);
 

@@ -1,4 +1,4 @@
-// Diagnostics of a density on the grid (SPEC §6). Integrals are midpoint sums × cell area, so for
+// Diagnostics of a density on the grid (docs/reference.md §6). Integrals are midpoint sums × cell area, so for
 // point values at centres they are spectrally accurate for smooth, decaying densities; for FV
 // cell averages the second moments carry the grouping bias +dx²/12, +dy²/12 (Sheppard 1898).
 #include "solver/diagnostics.hpp"

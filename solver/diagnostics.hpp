@@ -1,4 +1,4 @@
-// Diagnostics of a density on the grid (SPEC §6): mass, moments, extrema, entropy, relative
+// Diagnostics of a density on the grid (docs/reference.md §6): mass, moments, extrema, entropy, relative
 // entropy and relative Fisher information to the equilibrium, errors against the exact solution.
 #pragma once
 #include <span>

@@ -18,7 +18,7 @@ namespace fplab {
 std::unique_ptr<SpatialOperator> make_operator(const CaseSpec& spec, const Equation& eq,
                                                const Grid2D& g);
 
-// What the method's grid values are (SPEC §2): spectral → point values at the cell centres,
+// What the method's grid values are (docs/reference.md §2): spectral → point values at the cell centres,
 // finite_volume → cell averages. Initial data, equilibria and exact solutions are sampled so.
 Sampling sampling_of(const CaseSpec& spec);
 

@@ -1,4 +1,4 @@
-// Error kinds that map to the SPEC's exit codes: InputError → 2, NumericalError → 3, others → 1.
+// Error kinds that map to the exit codes of docs/reference.md §3: InputError → 2, NumericalError → 3, others → 1.
 #pragma once
 #include <stdexcept>
 #include <string>

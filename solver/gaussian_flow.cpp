@@ -1,5 +1,5 @@
 // Closed-form and reference (RK4) evolution of Gaussian moments under a linear drift with a
-// schedule, and the stationary covariance from the Lyapunov equation (SPEC §5).
+// schedule, and the stationary covariance from the Lyapunov equation (docs/reference.md §5).
 #include "solver/gaussian_flow.hpp"
 
 #include <Eigen/Eigenvalues>

@@ -1,5 +1,5 @@
 // Gaussian solutions of the linear Fokker–Planck equation ∂t p = ∇·(a(t) C x p) + ∇·(d(t) D ∇p)
-// (SPEC §5): each Gaussian N(m, Σ) stays Gaussian with dm/dt = −aCm, dΣ/dt = −a(CΣ + ΣCᵀ) + 2dD
+// (docs/reference.md §5): each Gaussian N(m, Σ) stays Gaussian with dm/dt = −aCm, dΣ/dt = −a(CΣ + ΣCᵀ) + 2dD
 // (Risken, "The Fokker–Planck Equation", §6.5; Särkkä & Solin, "Applied SDEs", §6.1).
 #pragma once
 #include <Eigen/Dense>
@@ -23,7 +23,7 @@ struct LinearFlowMap {
   Mat2 Q = Mat2::Zero();
 };
 
-// Closed-form moment flow for the four schedules of SPEC §1, accurate to rounding (~1e-14).
+// Closed-form moment flow for the four schedules of docs/reference.md §1, accurate to rounding (~1e-14).
 // In the time τ = ∫₀ᵗa the covariance ODE is dσ/dτ = −Lσ + 2 r(τ) vec(D) with r = d/a equal to 1
 // (constant, vp) or 1 − e^{−4τ} (subvp): a linear system with constant coefficients, solved
 // exactly by one exponential of an augmented matrix (Van Loan 1978). For ve, a = 0 and

@@ -14,7 +14,7 @@
 
 namespace fplab {
 
-// Named diagnostics in a fixed order (SPEC §6 names).
+// Named diagnostics in a fixed order (docs/reference.md §6 names).
 using DiagnosticRow = std::vector<std::pair<std::string, double>>;
 
 struct RunInfo {
@@ -23,10 +23,10 @@ struct RunInfo {
   std::string command_line;
   std::string output_dir;
   std::vector<std::string> diagnostic_names;   // the columns every snapshot carries, in order
-  // The fields every snapshot carries besides the density, in order (SPEC §6 names: "exact",
+  // The fields every snapshot carries besides the density, in order (docs/reference.md §6 names: "exact",
   // "score_x", "score_y", "score_error"); writers store each under its name.
   std::vector<std::string> field_names;
-  Sampling sampling = Sampling::cell_average;  // what density/exact values are (SPEC §2)
+  Sampling sampling = Sampling::cell_average;  // what density/exact values are (docs/reference.md §2)
 };
 
 struct Snapshot {

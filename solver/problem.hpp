@@ -26,7 +26,7 @@ struct ProblemInputs {
 
 struct Problem {
   Grid2D grid;
-  Sampling sampling = Sampling::cell_average;  // what the grid values are (SPEC §2)
+  Sampling sampling = Sampling::cell_average;  // what the grid values are (docs/reference.md §2)
   std::unique_ptr<Equation> equation;
   std::unique_ptr<SpatialOperator> op;
   std::unique_ptr<TimeIntegrator> integrator;  // not yet init()ed
@@ -35,7 +35,7 @@ struct Problem {
 // InputError for unsupported combinations (unknown names, a scheme an equation refuses).
 Problem make_problem(const CaseSpec& spec, const ProblemInputs& inputs = {});
 
-// The initial state (SPEC §2 `initial`) on the problem's grid, sampled as its method needs.
+// The initial state (docs/reference.md §2 `initial`) on the problem's grid, sampled as its method needs.
 void initial_state(const CaseSpec& spec, const Problem& pb, const ProblemInputs& inputs,
                    std::span<double> out);
 

@@ -1,4 +1,4 @@
-// Noise schedules a(t), d(t) (SPEC §1; Song et al. 2021, eqs. 25–34): constant, VP, sub-VP, VE.
+// Noise schedules a(t), d(t) (docs/reference.md §1; Song et al. 2021, eqs. 25–34): constant, VP, sub-VP, VE.
 #include "solver/schedule.hpp"
 
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
 // Noise schedules a(t), d(t) of the Fokker–Planck equation ∂t p = −∇·(−a C x p) + ∇·(d D ∇p)
-// (SPEC §1; Song et al. 2021, "Score-based generative modeling through SDEs", VP/sub-VP/VE SDEs).
+// (docs/reference.md §1; Song et al. 2021, "Score-based generative modeling through SDEs", VP/sub-VP/VE SDEs).
 #pragma once
 #include <string>
 

@@ -45,7 +45,7 @@ class Simulation {
   double step_dt(double t) const;
   void warn_fixed_dt() const;
   RunInfo run_info(const SimulationOptions& opts) const;
-  // The optional fields by their stored names (SPEC §6); an empty one is not stored.
+  // The optional fields by their stored names (docs/reference.md §6); an empty one is not stored.
   std::array<std::pair<const char*, std::span<const double>>, 4> fields() const;
   const DiagnosticRow& notify(std::span<OutputSink* const> sinks, int index, double t,
                               std::size_t steps);

@@ -1,5 +1,5 @@
 // BGK relaxation ∂t p = (p_eq − p)/τ: a linear ODE in every cell, solved exactly by
-// p(t) = p_eq + (p₀ − p_eq) e^{−t/τ} (SPEC §5); p_eq = equation.equilibrium sampled on the grid.
+// p(t) = p_eq + (p₀ − p_eq) e^{−t/τ} (docs/reference.md §5); p_eq = equation.equilibrium sampled on the grid.
 #include "solver/equations/bgk.hpp"
 
 #include <fmt/format.h>

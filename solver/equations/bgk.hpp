@@ -1,5 +1,5 @@
-// The BGK relaxation equation ∂t p = (p_eq − p)/τ (SPEC §1); exact solution
-// p(t) = p_eq + (p₀ − p_eq) e^{−t/τ} cell by cell (SPEC §5).
+// The BGK relaxation equation ∂t p = (p_eq − p)/τ (docs/reference.md §1); exact solution
+// p(t) = p_eq + (p₀ − p_eq) e^{−t/τ} cell by cell (docs/reference.md §5).
 #pragma once
 #include "solver/equations/equation.hpp"
 

@@ -1,6 +1,6 @@
 // Equation: the coefficients of one PDE of the family
 //   ∂t p = −∇·(f(x,t) p) + ∇·(K(t) ∇p) + (p_eq − p)/τ,     K(t) = d(t) D,
-// plus what is known about it in closed form (equilibrium, exact solution; SPEC §5).
+// plus what is known about it in closed form (equilibrium, exact solution; docs/reference.md §5).
 // Discretisations (finite volume, spectral) ask an Equation for what they need and know
 // nothing else about it; one file per equation under solver/equations/.
 #pragma once
@@ -18,7 +18,7 @@ namespace fplab {
 class Equation {
  public:
   virtual ~Equation() = default;
-  virtual std::string name() const = 0;  // the SPEC's equation.type
+  virtual std::string name() const = 0;  // equation.type (docs/reference.md §1)
 
   // Transport velocity f(x, y, t) (zero when has_drift() is false), evaluated in batches
   // (see vector_field.hpp: empty out_x or out_y means that component is not wanted).
@@ -49,11 +49,11 @@ class Equation {
   virtual bool has_relaxation() const { return false; }
   virtual double relaxation_time() const { return 1.0; }
 
-  // Stationary density in closed form on the grid, sampled as the method's values are (SPEC §5).
+  // Stationary density in closed form on the grid, sampled as the method's values are (docs/reference.md §5).
   virtual bool has_equilibrium() const { return false; }
   virtual void equilibrium(const Grid2D& /*g*/, std::span<double> /*out*/, Sampling /*s*/) const {}
 
-  // Exact solution p(·, t) from the case's initial data, sampled as `s` says (SPEC §5).
+  // Exact solution p(·, t) from the case's initial data, sampled as `s` says (docs/reference.md §5).
   virtual bool has_exact() const { return false; }
   virtual void exact(const Grid2D& /*g*/, double /*t*/, std::span<double> /*out*/,
                      Sampling /*s*/) const {}

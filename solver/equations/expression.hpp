@@ -1,5 +1,5 @@
 // User expressions in x, y (and t) from a case file, compiled once by muparser and safe to
-// evaluate from OpenMP loops (potential U and expression drifts fx, fy of SPEC §1).
+// evaluate from OpenMP loops (potential U and expression drifts fx, fy of docs/reference.md §1).
 #pragma once
 #include <cstdint>
 #include <memory>

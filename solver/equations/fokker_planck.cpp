@@ -1,6 +1,6 @@
-// Fokker–Planck equation ∂t p = −∇·(f p) + ∇·(d(t) D ∇p) (SPEC §1): linear drift f = −a(t)Cx,
+// Fokker–Planck equation ∂t p = −∇·(f p) + ∇·(d(t) D ∇p) (docs/reference.md §1): linear drift f = −a(t)Cx,
 // potential drift f = −∇U, expression drift (fx, fy)(x, y, t); exact solutions and equilibria of
-// SPEC §5 (Gaussian moment flow; N(0, Σ∞) with CΣ∞ + Σ∞Cᵀ = 2(d/a)D; ∝ e^{−U/kT}).
+// docs/reference.md §5 (Gaussian moment flow; N(0, Σ∞) with CΣ∞ + Σ∞Cᵀ = 2(d/a)D; ∝ e^{−U/kT}).
 #include "solver/equations/fokker_planck.hpp"
 
 #include <fmt/format.h>

@@ -1,6 +1,6 @@
-// The Fokker–Planck equation ∂t p = −∇·(f(x,t) p) + ∇·(d(t) D ∇p) (SPEC §1) with linear,
+// The Fokker–Planck equation ∂t p = −∇·(f(x,t) p) + ∇·(d(t) D ∇p) (docs/reference.md §1) with linear,
 // potential or expression drift and a noise schedule; exact Gaussian(-mixture) solutions for
-// linear drift and equilibria in closed form (SPEC §5).
+// linear drift and equilibria in closed form (docs/reference.md §5).
 #pragma once
 #include <memory>
 #include <optional>

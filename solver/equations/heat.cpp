@@ -1,5 +1,5 @@
 // Heat equation ∂t u = ∇·(D∇u): the Gaussian kernel of covariance 2Dt convolves each
-// component, N(m, Σ₀) ↦ N(m, Σ₀ + 2Dt) (SPEC §5).
+// component, N(m, Σ₀) ↦ N(m, Σ₀ + 2Dt) (docs/reference.md §5).
 #include "solver/equations/heat.hpp"
 
 #include "solver/equations/fokker_planck.hpp"

@@ -1,5 +1,5 @@
-// The heat (anisotropic diffusion) equation ∂t u = ∇·(D∇u) (SPEC §1); exact solution for
-// Gaussian(-mixture) data: each component N(m, Σ₀ + 2Dt) (SPEC §5).
+// The heat (anisotropic diffusion) equation ∂t u = ∇·(D∇u) (docs/reference.md §1); exact solution for
+// Gaussian(-mixture) data: each component N(m, Σ₀ + 2Dt) (docs/reference.md §5).
 #pragma once
 #include <optional>
 

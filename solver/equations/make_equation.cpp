@@ -1,4 +1,4 @@
-// make_equation: the equation a case names (equation.type, SPEC §1), built explicitly here (no
+// make_equation: the equation a case names (equation.type, docs/reference.md §1), built explicitly here (no
 // static registration, which a static-library link would drop).
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// The reverse (score-driven) Fokker–Planck equation of SPEC §1,
+// The reverse (score-driven) Fokker–Planck equation of docs/reference.md §1,
 //   ∂τ q = ∇·(f q) − (1+λ) ∇·(d D s q) + λ ∇·(d D ∇q),   f, d, D, s at t = T − τ,
 // the time reversal of a forward Fokker–Planck problem on [0, T] (Anderson 1982; Song et al.
 // 2021, eqs. 6 and 13). In the form −∇·(g q) + ∇·(K ∇q) of every other equation here it has the
@@ -19,7 +19,7 @@ namespace fplab {
 class ReverseFokkerPlanck final : public Equation {
  public:
   // eq: the reverse block (forward coefficients, T, λ, score); score: the field to use.
-  // exact_start: the initial density is the exact forward solution at T (SPEC §2
+  // exact_start: the initial density is the exact forward solution at T (docs/reference.md §2
   // `forward_solution`), so q(τ) = p(T − τ) exactly when the score is exact.
   ReverseFokkerPlanck(const EquationSpec& eq, std::shared_ptr<const ScoreField> score,
                       bool exact_start, bool want_exact);

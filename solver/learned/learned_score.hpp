@@ -1,4 +1,4 @@
-// A learned score s_θ(x, t) (SPEC §4 `learned`): a TorchScript module whose forward(x, t) takes
+// A learned score s_θ(x, t) (docs/reference.md §4 `learned`): a TorchScript module whose forward(x, t) takes
 // x of shape [N, 2] and t of shape [N] and returns [N, 2], in float32 or float64 — trained by
 // `fplab train-score` or scripted by a user in PyTorch. Evaluated in batches in inference mode
 // with libtorch's intra-op threads, at max(t, t_min): networks divide by σ_t, undefined at 0.

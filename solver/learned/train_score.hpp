@@ -21,7 +21,7 @@ using TrainingProgress = std::function<void(int, int, double, double)>;
 
 // Trains on spec.train and writes the model to model_path. The loss of a batch is
 // mean ‖Lₜᵀ s_θ(xₜ, t) + z‖² with xₜ = Φₜ x₀ + Lₜ z, Qₜ = Lₜ Lₜᵀ the forward transition's
-// covariance (SPEC §4's ‖σₜ s + z‖² when Qₜ = σₜ² I), t = t_min + (T − t_min) u² with
+// covariance (docs/reference.md §4's ‖σₜ s + z‖² when Qₜ = σₜ² I), t = t_min + (T − t_min) u² with
 // u ~ U[0, 1] (denser at small t), x₀ from
 // equation.score.data, z ~ N(0, I). Deterministic for a seed (and a thread count).
 // InputError naming the key when the case cannot be trained on.

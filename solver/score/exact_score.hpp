@@ -1,5 +1,5 @@
 // The exact score of a forward linear Fokker–Planck solution started from a Gaussian or a
-// mixture (SPEC §4 `exact`): each component stays Gaussian (SPEC §5 moment flow), so
+// mixture (docs/reference.md §4 `exact`): each component stays Gaussian (docs/reference.md §5 moment flow), so
 // s(x, t) = ∇ log Σ wₖ N(mₖ(t), Σₖ(t)) in closed form for any C, D and schedule.
 #pragma once
 #include <cstdint>

@@ -1,4 +1,4 @@
-// A score tabulated on a uniform grid of nodes at increasing times (SPEC §4 `tabulated` from a
+// A score tabulated on a uniform grid of nodes at increasing times (docs/reference.md §4 `tabulated` from a
 // forward run, `hdf5` from a user's file; io/ reads the files into a ScoreTable). Evaluated
 // anywhere by bilinear interpolation in space (2nd order) and cubic Hermite interpolation in time
 // with nodal slopes from the quadratic through each node and its neighbours (3rd order in the

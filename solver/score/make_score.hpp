@@ -1,4 +1,4 @@
-// The score a reverse case names (SPEC §4) when the solver can build it alone: `exact`. Scores
+// The score a reverse case names (docs/reference.md §4) when the solver can build it alone: `exact`. Scores
 // read from files (tabulated, hdf5) are built by io/ (io/score_file.hpp) and handed in.
 #pragma once
 #include <memory>

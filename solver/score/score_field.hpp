@@ -1,4 +1,4 @@
-// Score fields s(x, t) ≈ ∇ log p(x, t) of a forward Fokker–Planck solution (SPEC §4): the
+// Score fields s(x, t) ≈ ∇ log p(x, t) of a forward Fokker–Planck solution (docs/reference.md §4): the
 // reverse equation's drift is built from one. Sources: exact (closed form), grid tables
 // (tabulated from a forward run, or a user's HDF5 file; io/ reads the files) and, later,
 // learned networks — all behind this interface, so operators never change with the source.

@@ -35,7 +35,7 @@ double relaxation_rate(const Equation& eq) {
 }
 
 // p_eq/τ at the cell centres (the BGK source), to be transformed by the caller: spectral values
-// are point values (SPEC §2), and cell averages would bias p_eq by h²∇²p_eq/24.
+// are point values (docs/reference.md §2), and cell averages would bias p_eq by h²∇²p_eq/24.
 std::vector<double> relaxation_source_values(const Equation& eq, const Grid2D& g) {
   if (!eq.has_equilibrium())
     throw InputError(

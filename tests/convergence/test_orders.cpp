@@ -79,7 +79,7 @@ TEST_CASE("temporal order of every integrator where the space error vanishes (BG
 }
 
 TEST_CASE("OU relative entropy decays as ½|m₀|² e^{−2t} (Bakry–Émery, exact for Σ₀ = I)") {
-  // A mean-shifted standard normal stays N(m₀e^{−t}, I): H(t) = ½|m₀|²e^{−2t} exactly (SPEC §5).
+  // A mean-shifted standard normal stays N(m₀e^{−t}, I): H(t) = ½|m₀|²e^{−2t} exactly (docs/reference.md §5).
   const auto c =
       load("cases/ou_gaussian.yaml", {"initial.mean=[1.5,-1.0]", "initial.cov=[[1,0],[0,1]]",
                                       "time.t_end=1.0", "time.output_every=0.5"});
@@ -106,7 +106,7 @@ TEST_CASE("OU relative entropy decays as ½|m₀|² e^{−2t} (Bakry–Émery, e
 }
 
 TEST_CASE("anisotropic linear drift: non-symmetric C, cross-diffusion, L1 < 1e-2 at nx = 128") {
-  // f = −Cx with C non-symmetric (a rotation part), D with D_xy ≠ 0 (SPEC §5 moment ODEs).
+  // f = −Cx with C non-symmetric (a rotation part), D with D_xy ≠ 0 (docs/reference.md §5 moment ODEs).
   const auto c =
       load("cases/ou_gaussian.yaml",
            {"domain={x: [-7, 7], y: [-7, 7]}", "equation.drift.C=[[1.0,-0.8],[0.5,1.2]]",

@@ -1,4 +1,4 @@
-// The reverse Fokker–Planck equation carries the forward solution back to the data (SPEC §1, §4),
+// The reverse Fokker–Planck equation carries the forward solution back to the data (docs/reference.md §1, §4),
 // with thresholds from an independent calibration: the exact score from the exact forward density
 // at T (q(τ) = p(T − τ) for every λ), the prior N(0, I) as a start (an L1 contraction), a score
 // tabulated from a forward run's result.h5, the spectral method, and implicit integrators.

@@ -3,7 +3,7 @@
 // `exact` integrator at any dt, temporal order 4 of etdrk4 and if_rk4, agreement with the finite
 // volume method on the same OU problem, mass / positivity diagnostics through the driver, the
 // cases' verify blocks and Richardson studies by injection at shared cell centres.
-// Spectral values are point values at the cell centres (SPEC §2): the initial data and the exact
+// Spectral values are point values at the cell centres (docs/reference.md §2): the initial data and the exact
 // solutions are sampled pointwise, here and in the driver (sampling_of).
 #include <doctest/doctest.h>
 
@@ -51,7 +51,7 @@ Errors errors(const fplab::Grid2D& g, std::span<const double> u, std::span<const
 }
 
 // The exact solution of a case with linear drift (heat: C = 0) from Gaussian data, as point
-// values at the cell centres (SPEC §5).
+// values at the cell centres (docs/reference.md §5).
 std::vector<double> exact_points(const fplab::CaseSpec& c, double t) {
   const auto g = grid_of(c);
   const bool heat = c.equation.type == "heat";

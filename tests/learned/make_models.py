@@ -1,4 +1,4 @@
-"""TorchScript models scripted in PyTorch, for fplab's learned-score tests (SPEC §4 `learned`).
+"""TorchScript models scripted in PyTorch, for fplab's learned-score tests (docs/reference.md §4 `learned`).
 
 Usage: python3 make_models.py OUT_DIR
 

@@ -1,4 +1,4 @@
-// Learned scores (SPEC §4 `learned`): TorchScript models scripted in PyTorch (make_models.py,
+// Learned scores (docs/reference.md §4 `learned`): TorchScript models scripted in PyTorch (make_models.py,
 // run by the CTest fixture before these tests) load, evaluate to the closed form they encode,
 // respect t_min, tabulate at time nodes, fail with exit-2/3 errors naming the file, and a
 // reverse run with one goes through the plain fplab (handed to fplab-torch).

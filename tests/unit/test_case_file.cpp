@@ -1,4 +1,4 @@
-// Case files (SPEC §2): good cases parse to the expected values and survive the echo round trip;
+// Case files (docs/reference.md §2): good cases parse to the expected values and survive the echo round trip;
 // a table of bad cases and overrides each fails with one sentence naming file, line and key.
 #include <doctest/doctest.h>
 
@@ -295,7 +295,7 @@ TEST_CASE("case file: kinetic, potential, expression drifts and noise schedules 
   const CaseSpec p = fplab::parse_case(potential, "pot.yaml");
   CHECK(p.equation.drift.type == "potential");
   CHECK(p.equation.drift.U == "0.25*(x^2 - 1)^2 + 0.5*y^2");
-  CHECK(p.equation.schedule.sigma_min == 0.01);  // SPEC defaults
+  CHECK(p.equation.schedule.sigma_min == 0.01);  // the documented defaults (docs/reference.md §1)
   CHECK(p.equation.schedule.sigma_max == 50);
   check_round_trip(p);
 
@@ -365,7 +365,7 @@ TEST_CASE("case file: every shipped case in cases/ loads and round-trips") {
 }
 
 TEST_CASE("case file: errors name the file, the line and the key, and suggest the nearest name") {
-  // The form of the SPEC's example, exactly.
+  // The documented form of an error (file, line, key, a suggestion), exactly.
   const std::string scheme_error =
       error_of(replace_lines(kOu, {{16, "  scheme: mucsl"}}), {}, "cases/foo.yaml");
   CHECK(scheme_error == "cases/foo.yaml:16: solver.scheme: expected one of " +
@@ -616,7 +616,7 @@ TEST_CASE("case file: errors name the file, the line and the key, and suggest th
        {"grid={nx: 8, ny: 2}"},
        {"--set grid={nx: 8, ny: 2}: grid.ny: expected an integer ≥ 4, got 2"}},
   };
-  // Names the SPEC promises but this build has not registered say so instead of guessing.
+  // Names the reference documents but this build has not registered say so instead of guessing.
   const std::vector<std::tuple<int, std::string, std::vector<std::string>>> promised = {
       {4, "boundary: dirichlet", fplab::boundary_names()},
       {16, "  scheme: chang_cooper", fplab::flux_scheme_names()},

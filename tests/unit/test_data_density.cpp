@@ -1,4 +1,4 @@
-// Sampled toy densities (SPEC §2: moons, swiss_roll, checkerboard, image): the samplers have the
+// Sampled toy densities (docs/reference.md §2: moons, swiss_roll, checkerboard, image): the samplers have the
 // shapes of their definitions, the deposits mass 1 and are reproducible, cell averages and point
 // values agree to O(h²), pictures are read at load time, and bad blocks name their key.
 #include <doctest/doctest.h>

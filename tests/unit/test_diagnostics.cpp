@@ -1,4 +1,4 @@
-// Tests of the diagnostics (SPEC §6) on Gaussians whose moments, entropy, relative entropy,
+// Tests of the diagnostics (docs/reference.md §6) on Gaussians whose moments, entropy, relative entropy,
 // relative Fisher information and L1 distance are known in closed form.
 #include <doctest/doctest.h>
 
@@ -42,7 +42,7 @@ const Grid2D finer{640, 640, -8, 8, -8, 8};
 
 }  // namespace
 
-TEST_CASE("diagnostic names follow SPEC §6 in order") {
+TEST_CASE("diagnostic names follow docs/reference.md §6 in order") {
   const std::vector<std::string> base{"mass",   "mean_x", "mean_y",        "cov_xx", "cov_xy",
                                       "cov_yy", "min",    "negative_mass", "entropy"};
   CHECK(diagnostic_names(false, false) == base);
@@ -110,7 +110,7 @@ TEST_CASE("relative entropy, Fisher information and L1 distance of N(m₀, I) to
   CHECK(value(at_eq, "l1_to_eq") == 0.0);
 }
 
-TEST_CASE("OU relative entropy of a mean-shifted start is ½|m₀|² e^{−2t} (SPEC §5)") {
+TEST_CASE("OU relative entropy of a mean-shifted start is ½|m₀|² e^{−2t} (docs/reference.md §5)") {
   const Vec2 m0(1.0, 0.5);
   const GaussianFlow ou(Schedule{}, Mat2::Identity(), Mat2::Identity());
   const auto peq = gaussian_points(finer, Vec2::Zero(), Mat2::Identity());

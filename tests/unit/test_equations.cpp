@@ -1,4 +1,4 @@
-// Tests of the closed-form side of the equations (SPEC §1, §5): Gaussian-mixture cell averages
+// Tests of the closed-form side of the equations (docs/reference.md §1, §5): Gaussian-mixture cell averages
 // and scores, schedules, the Gaussian moment flow against the closed forms of OU, heat and
 // Song et al. (2021), the Lyapunov equation, and the Equation objects (drifts, equilibria, exact
 // solutions that satisfy their PDE).

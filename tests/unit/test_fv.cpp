@@ -340,7 +340,7 @@ TEST_CASE("the muscl bound is sharp: a ramp stays ≥ 0 at the stable dt, not at
 }
 
 TEST_CASE("every explicit integrator shows its order through the FV relaxation operator") {
-  // BGK-type operator, exact p(t) = p_eq + (p₀ − p_eq) e^{−t/τ} (SPEC §5); no spatial error.
+  // BGK-type operator, exact p(t) = p_eq + (p₀ − p_eq) e^{−t/τ} (docs/reference.md §5); no spatial error.
   const Grid2D g{8, 6, -3.0, 3.0, -2.0, 2.5};
   const double tau = 0.5, t_end = 1.0;
   EqRelaxation eq(tau);
@@ -394,7 +394,7 @@ TEST_CASE("translation under periodic walls: central and muscl converge at order
 
 TEST_CASE("muscl keeps L1 order 2 on the OU problem (the reason for van Leer's limiter)") {
   // f = −x, D = I from N((1.5, −1), ¼I) to t = 1: exactly N(m₀e^{−t}, e^{−2t}¼I + (1 − e^{−2t})I)
-  // (SPEC §5). Measured L1 errors 2.01e-2, 4.90e-3 at nx = 32, 64 (order 2.04); the MC limiter
+  // (docs/reference.md §5). Measured L1 errors 2.01e-2, 4.90e-3 at nx = 32, 64 (order 2.04); the MC limiter
   // gives order 1.66 here.
   const double t_end = 1.0, s0 = 0.5;
   const double s_end = std::sqrt(std::exp(-2 * t_end) * s0 * s0 + 1 - std::exp(-2 * t_end));

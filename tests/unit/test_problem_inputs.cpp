@@ -1,4 +1,4 @@
-// What reverse runs read from files (io/problem_inputs): a user's score file in the SPEC §4
+// What reverse runs read from files (io/problem_inputs): a user's score file in the docs/reference.md §4
 // layout, a forward run's result.h5 (stored scores or density snapshots), and a from_run state.
 // Every bad input is an InputError (exit 2) whose one sentence names the key and the dataset.
 #include <doctest/doctest.h>
@@ -114,7 +114,7 @@ void forward_run(const fs::path& dir, int n, double t_end, double every, bool st
 
 }  // namespace
 
-TEST_CASE("hdf5 score file: read in the SPEC layout, interpolated, checked against the case") {
+TEST_CASE("hdf5 score file: read in the documented layout, interpolated, checked against the case") {
   const fs::path dir = scratch("hdf5_good");
   write_score_file(dir / "score.h5", {});
   const auto in = fplab::load_problem_inputs(reverse_case("hdf5", (dir / "score.h5").string()));

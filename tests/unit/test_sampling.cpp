@@ -1,4 +1,4 @@
-// What grid values mean (SPEC §2, issue #4): finite volumes start from and compare with cell
+// What grid values mean (docs/reference.md §2, issue #4): finite volumes start from and compare with cell
 // averages, spectral runs with point values at the cell centres; sampling_of is the one mapping.
 #include <doctest/doctest.h>
 

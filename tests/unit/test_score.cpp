@@ -1,4 +1,4 @@
-// Score fields (SPEC §4) against closed forms: the batched mixture score and its exp, the exact
+// Score fields (docs/reference.md §4) against closed forms: the batched mixture score and its exp, the exact
 // score of a forward linear flow (any C, D, schedule) against finite differences of log p, the
 // tabulated score's interpolation orders (space: bilinear, time: cubic Hermite, measured), and the
 // reverse equation's coefficients g = −f + (1+λ) d D s, K = λ d D.

@@ -1,4 +1,4 @@
-// Output writers and the result reader (SPEC §6): drives the sinks with an analytic field on a
+// Output writers and the result reader (docs/reference.md §6): drives the sinks with an analytic field on a
 // small non-square grid and reads every file back with HDF5, VTK, CSV and JSON parsers.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -225,7 +225,7 @@ std::vector<std::string> split(const std::string& line, char sep) {
 
 }  // namespace
 
-TEST_CASE("result.h5 holds the SPEC layout, bit-exact values and the root attributes") {
+TEST_CASE("result.h5 holds the documented layout, bit-exact values and the root attributes") {
   Scratch s("layout");
   const Series ser;
   {
@@ -661,7 +661,7 @@ TEST_CASE("make_writers follows output.formats and always adds csv and json") {
       CHECK(fs::exists(s.dir / f));
     CHECK_FALSE(fs::exists(s.dir / "vtk"));
   }
-  SUBCASE("hdf5 and vtk: every file of SPEC §6 but png/") {
+  SUBCASE("hdf5 and vtk: every file of docs/reference.md §6 but png/") {
     Scratch s("formats_all");
     fplab::CaseSpec spec = ser.spec;
     spec.output.formats = {"hdf5", "vtk"};
