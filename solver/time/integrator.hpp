@@ -26,6 +26,9 @@ class TimeIntegrator {
   virtual int order() const = 0;           // design order of accuracy
   virtual bool is_explicit() const = 0;    // explicit steps are bounded by max_stable_dt
   virtual Needs needs() const { return Needs::rhs; }
+  // True when only the drift's CFL bounds the step: diffusion and relaxation are implicit (IMEX)
+  // or super-stepped (rkl2, which picks its stage count from dt).
+  virtual bool drift_bounds_step() const { return needs() == Needs::stiff_assembly; }
   // Allocate work storage for the operator (once, before the first step).
   virtual void init(SpatialOperator& op) = 0;
   // Advance u from t to t + dt in place. Must not allocate.
@@ -33,12 +36,11 @@ class TimeIntegrator {
 };
 
 // The step bound of `integrator` on `op` at time t with a CFL number of 1: the whole operator's
-// explicit bound, or the drift's alone for IMEX (diffusion and relaxation are implicit there).
+// explicit bound, or the drift's alone when drift_bounds_step() (IMEX, rkl2).
 // Implicit integrators have none; theirs is the explicit bound too, so that solver.cfl says how
 // many times the explicit step they take.
 inline double stable_step(const TimeIntegrator& integrator, const SpatialOperator& op, double t) {
-  return integrator.needs() == TimeIntegrator::Needs::stiff_assembly ? op.max_stable_dt_nonstiff(t)
-                                                                    : op.max_stable_dt(t);
+  return integrator.drift_bounds_step() ? op.max_stable_dt_nonstiff(t) : op.max_stable_dt(t);
 }
 
 // The smallest stable_step over [0, t_end], sampled at t_end·k/samples for k = 0..samples, and

@@ -11,6 +11,7 @@
 
 #include "solver/errors.hpp"
 #include "solver/time/explicit_rk.hpp"
+#include "solver/time/rkl2.hpp"
 #include "solver/time/integrator.hpp"
 #include "solver/time/tableaux.hpp"
 
@@ -158,5 +159,81 @@ TEST_CASE("an order-p integrator integrates du/dt = p t^{p-1} exactly (its quadr
     const double dt = 0.45;
     integrator->step(op, 0.3, dt, u);
     CHECK(u[0] == doctest::Approx(std::pow(0.3 + dt, p)).epsilon(1e-13));
+  }
+}
+
+namespace {
+
+// The 1D heat equation u_t = u_xx on (0, 1), u = 0 at both ends, by second differences on m
+// interior points: forward Euler is stable for dt ≤ h²/2, the bound rkl2 super-steps.
+class Heat1D final : public fplab::SpatialOperator {
+ public:
+  explicit Heat1D(int m) : m_(m), h_(1.0 / (m + 1)) {}
+  std::size_t size() const override { return static_cast<std::size_t>(m_); }
+  void explicit_rhs(std::span<const double> u, double, std::span<double> out) override {
+    for (int k = 0; k < m_; ++k) {
+      const double left = k > 0 ? u[k - 1] : 0.0, right = k + 1 < m_ ? u[k + 1] : 0.0;
+      out[k] = (left - 2.0 * u[k] + right) / (h_ * h_);
+    }
+  }
+  double max_stable_dt(double) const override { return 0.5 * h_ * h_; }
+  double x(int k) const { return (k + 1) * h_; }
+  // The discrete decay rate of the mode sin(πx): (4/h²) sin²(πh/2).
+  double rate() const { return 4.0 / (h_ * h_) * std::pow(std::sin(0.5 * M_PI * h_), 2); }
+
+ private:
+  int m_;
+  double h_;
+};
+
+// Max error against the discrete mode's exact decay after stepping sin(πx) to t_end.
+double rkl2_mode_error(Heat1D& op, double dt, double t_end, int* stages = nullptr) {
+  fplab::IntegratorRKL2 rkl2;
+  rkl2.init(op);
+  std::vector<double> u(op.size());
+  for (std::size_t k = 0; k < u.size(); ++k) u[k] = std::sin(M_PI * op.x(static_cast<int>(k)));
+  const int steps = static_cast<int>(std::lround(t_end / dt));
+  for (int n = 0; n < steps; ++n) rkl2.step(op, n * dt, dt, u);
+  if (stages) *stages = rkl2.last_stages();
+  double err = 0.0;
+  for (std::size_t k = 0; k < u.size(); ++k)
+    err = std::max(err, std::abs(u[k] - std::exp(-op.rate() * t_end) *
+                                            std::sin(M_PI * op.x(static_cast<int>(k)))));
+  return err;
+}
+
+}  // namespace
+
+TEST_CASE("rkl2: s stages reach (s² + s − 2)/4 explicit steps, second order, stable at 10×") {
+  CHECK(fplab::IntegratorRKL2::stages_for(1.0, 1.0) == 2);
+  CHECK(fplab::IntegratorRKL2::stages_for(1.0001, 1.0) == 3);
+  CHECK(fplab::IntegratorRKL2::stages_for(10.0, 1.0) == 6);  // 36 + 6 − 2 = 40 = 4 · 10
+  CHECK(fplab::IntegratorRKL2::stages_for(1.0, INFINITY) == 2);
+  CHECK_THROWS_AS(fplab::IntegratorRKL2::stages_for(1e7, 1.0), fplab::InputError);
+
+  Heat1D op(63);
+  const double dt_explicit = op.max_stable_dt(0.0);
+  // 10× the explicit step: 6 stages, and every mode (the stiffest decays e^{−4/h² dt}) stays
+  // bounded: noise in all 63 modes does not grow over 200 steps.
+  {
+    fplab::IntegratorRKL2 rkl2;
+    rkl2.init(op);
+    std::vector<double> u(op.size());
+    for (std::size_t k = 0; k < u.size(); ++k) u[k] = (k % 2 ? 1.0 : -1.0) * (1.0 + 0.1 * (k % 7));
+    const double max0 = *std::max_element(u.begin(), u.end());
+    for (int n = 0; n < 200; ++n) rkl2.step(op, n * 10 * dt_explicit, 10 * dt_explicit, u);
+    CHECK(rkl2.last_stages() == 6);
+    for (const double v : u) CHECK(std::abs(v) <= max0);
+  }
+  // Second order in dt for the smooth mode at t = 0.05, with dt at 20, 10 and 5 times the
+  // explicit step (9, 6 and 4 stages: the error constant moves with s, the order holds).
+  double previous = 0.0;
+  for (const int steps : {20, 40, 80}) {
+    int s = 0;
+    const double err = rkl2_mode_error(op, 0.05 / steps, 0.05, &s);
+    MESSAGE(steps << " steps of " << 0.05 / steps / dt_explicit << " explicit steps, " << s
+                  << " stages: error " << err);
+    if (previous > 0) CHECK(std::log2(previous / err) > 1.8);
+    previous = err;
   }
 }
