@@ -2,15 +2,18 @@
 # default for .xmf) and vtk/density.pvd with PVDReader, checked against diagnostics.csv.
 #
 # Usage (run by pvpython; rendering needs an X server, e.g. under xvfb-run):
-#   pvpython check_outputs.py RESULT.xmf DENSITY.pvd DIAGNOSTICS.csv [--png OUT.png]
-# For each reader: the time steps equal the `time` column (relative 1e-12), the cell array
-# `density` exists, IntegrateVariables of density equals the `mass` column at every time
-# (relative 1e-9), the density-weighted mean of ParaView's cell centres equals the `mean_x`,
+#   pvpython check_outputs.py RESULT.xmf DENSITY.pvd DIAGNOSTICS.csv --h5-json H5.json [--png OUT.png]
+# H5.json holds result.h5's own /time and /fields names, read with h5py (pvpython has no HDF5
+# module): {"time": [...], "fields": [...]}.
+# For each reader: the time steps equal /time and the `time` column (relative 1e-12), the cell
+# arrays are exactly the fields of /fields, IntegrateVariables of density is 1 (1e-9; the OU run
+# conserves mass) and equals the `mass` column at every time (relative 1e-9), the density-weighted mean of ParaView's cell centres equals the `mean_x`,
 # `mean_y` columns (1e-9: catches swapped axes or a shifted origin), and both readers agree on
 # the bounds. Then the last step is rendered to a PNG
 # that must show the field (not only background). Exit 0 when all holds, 1 with a message otherwise.
 import argparse
 import csv
+import json
 import os
 import sys
 
@@ -55,8 +58,21 @@ def timesteps(reader):
         return [float(ts)] if ts is not None else []
 
 
-def check_reader(label, reader, times, masses, cols):
-    """Checks one reader against the CSV; returns its bounds at the last time, or None."""
+def check_against_h5(label, reader, ts, h5):
+    """The reader's time steps are the file's /time and its cell arrays the file's /fields."""
+    if len(ts) != len(h5["time"]) or not all(close(a, b, REL_TIME) for a, b in zip(ts, h5["time"])):
+        fail("%s time steps %s differ from result.h5's /time %s" % (label, ts, h5["time"]))
+        return
+    arrays = sorted(reader.CellData.keys())
+    if arrays != sorted(h5["fields"]):
+        fail("%s has the cell arrays %s, result.h5 has the fields %s"
+             % (label, arrays, sorted(h5["fields"])))
+        return
+    print("  time steps equal /time; cell arrays %s are /fields" % arrays)
+
+
+def check_reader(label, reader, times, masses, cols, h5):
+    """Checks one reader against the CSV and the file; returns its bounds at the last time, or None."""
     ts = timesteps(reader)
     print("%s: %s, %d time steps" % (label, reader.GetXMLName(), len(ts)), flush=True)
     if len(ts) != len(times):
@@ -68,6 +84,7 @@ def check_reader(label, reader, times, masses, cols):
             fail("%s time step %d is %.17g, diagnostics.csv says %.17g" % (label, k, a, b))
 
     reader.UpdatePipeline(ts[-1])
+    check_against_h5(label, reader, ts, h5)
     if "density" not in reader.CellData.keys():
         fail("%s has no cell array 'density' (cell arrays: %s; point arrays: %s)"
              % (label, list(reader.CellData.keys()), list(reader.PointData.keys())))
@@ -88,6 +105,8 @@ def check_reader(label, reader, times, masses, cols):
             continue
         integral = arr.GetValue(0)
         print("  t = %-12.6g  integral of density = %.15g   mass = %.15g" % (t, integral, mass))
+        if not close(integral, 1.0, REL_MASS):
+            fail("%s: integral of density at t=%.17g is %.15g, not 1" % (label, t, integral))
         if not close(integral, mass, REL_MASS):
             fail("%s: integral of density at t=%.17g is %.15g, the mass column says %.15g "
                  "(relative difference %.3g > %g)"
@@ -165,18 +184,21 @@ def main():
     ap.add_argument("xmf")
     ap.add_argument("pvd")
     ap.add_argument("csv")
+    ap.add_argument("--h5-json", required=True, help="result.h5's /time and /fields names")
     ap.add_argument("--png", default="", help="render the last step of result.xmf here")
     a = ap.parse_args()
-    for p in (a.xmf, a.pvd, a.csv):
+    for p in (a.xmf, a.pvd, a.csv, a.h5_json):
         if not os.path.isfile(p):
             sys.exit("check_outputs: FAIL: no such file: %s" % p)
     times, masses, cols = read_diagnostics(a.csv)
+    with open(a.h5_json) as f:
+        h5 = json.load(f)
 
     # Absolute paths: Xdmf3 resolves the .h5 named inside the .xmf against the .xmf's folder.
     xmf = Xdmf3ReaderS(FileName=[os.path.abspath(a.xmf)])
     pvd = PVDReader(FileName=os.path.abspath(a.pvd))
-    bx = check_reader("result.xmf", xmf, times, masses, cols)
-    bp = check_reader("density.pvd", pvd, times, masses, cols)
+    bx = check_reader("result.xmf", xmf, times, masses, cols, h5)
+    bp = check_reader("density.pvd", pvd, times, masses, cols, h5)
     if bx and bp:
         print("bounds: xmf %s, pvd %s" % (bx, bp))
         if not all(abs(u - v) <= 1e-12 * max(1.0, abs(u)) for u, v in zip(bx, bp)):

@@ -35,6 +35,14 @@ elif ! command -v xvfb-run >/dev/null 2>&1; then
   echo "run_check: rendering needs an X server: install xvfb and xauth, or set DISPLAY" >&2
   exit 1
 fi
+# result.h5's own /time and field names, read with h5py (pvpython has no HDF5 module).
+/usr/bin/python3 - "$out/result.h5" "$out/h5.json" <<'PY'
+import json, sys
+import h5py
+with h5py.File(sys.argv[1], "r") as f:
+    json.dump({"time": [float(t) for t in f["/time"][:]], "fields": list(f["/fields"].keys())},
+              open(sys.argv[2], "w"))
+PY
 echo "== pvpython tests/paraview/check_outputs.py"
 "${xvfb[@]}" "$pvpython" "$src/tests/paraview/check_outputs.py" "$out/result.xmf" \
-  "$out/vtk/density.pvd" "$out/diagnostics.csv" --png "$out/paraview_last.png"
+  "$out/vtk/density.pvd" "$out/diagnostics.csv" --h5-json "$out/h5.json" --png "$out/paraview_last.png"
