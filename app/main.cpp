@@ -31,7 +31,7 @@
 #include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
-#include "viz/paraview_script.hpp"
+#include "viz/plot_series.hpp"
 #include "viz/render.hpp"
 
 namespace {
@@ -130,18 +130,8 @@ int cmd_verify(const std::string& case_path, const std::string& out_dir,
              spec.verify.expected_order, spec.verify.tolerance, passed ? "PASSED" : "FAILED");
   fplab::write_convergence(spec, study, spec.verify.expected_order, spec.verify.tolerance, passed,
                            dir);
-  std::vector<double> n;
-  std::vector<double> l1, l2, linf;
-  for (const auto& lv : study.levels) {
-    n.push_back(refine == "time" ? double(lv.steps) : double(lv.nx));
-    l1.push_back(lv.l1);
-    l2.push_back(lv.l2);
-    linf.push_back(lv.linf);
-  }
   std::filesystem::remove(dir + "/convergence.png");  // never report an older run's plot
-  fplab::plot_xy_png(
-      n, refine == "time" ? "time steps" : "nx", true, {{"L1", l1}, {"L2", l2}, {"Linf", linf}},
-      spec.name + ": errors under " + refine + " refinement", true, dir + "/convergence.png");
+  fplab::plot_convergence_png(spec, study, spec.verify.expected_order, dir + "/convergence.png");
   // The plot needs an X server (it is skipped with a warning without one): say what exists.
   fmt::print("wrote {}/convergence.json, convergence.csv{}\n", dir,
              std::filesystem::exists(dir + "/convergence.png") ? ", convergence.png" : "");
@@ -163,7 +153,6 @@ int cmd_render(const std::string& path, const std::string& out_dir, const std::s
 // What the command line asked for, filled by CLI11.
 struct Options {
   bool quiet = false;
-  bool paraview_script = false;
   std::string case_path, out_dir, result_path, times = "last", levels_arg, refine_arg, model_path;
   std::vector<std::string> sets;
 };
@@ -207,8 +196,6 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
   c.render->add_option("-o,--output", o.out_dir, "picture directory (default: beside RESULT, png/)");
   c.render->add_option("--times", o.times, "last | all | t1,t2,...");
   c.render->add_flag("-q,--quiet", o.quiet, "warnings and errors only");
-  c.render->add_flag("--paraview-script", o.paraview_script,
-                     "write view_result.py (pvpython: opens result.xmf, saves a screenshot) instead");
   return c;
 }
 
@@ -221,10 +208,6 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
         spec, o.model_path.empty() ? spec.output.dir + "/score.pt" : o.model_path, o.quiet);
   }
   if (*c.info) return cmd_info(o.result_path);
-  if (*c.render && o.paraview_script) {
-    fmt::print("{}\n", fplab::write_paraview_script(o.result_path, o.out_dir));
-    return 0;
-  }
   if (*c.render) return cmd_render(o.result_path, o.out_dir, o.times);
   return 1;
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "io/case_file.hpp"
 #include "io/hdf5_writer.hpp"
 #include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
@@ -105,7 +106,40 @@ std::map<std::string, std::string> root_attributes(hid_t f) {
   return out;
 }
 
+// "2.0012 ± 0.0003 over t = 0.2 .. 1 (9 points); theory 2 (Bakry–Émery)" for each fitted series.
+std::string describe_decay_rates(const ResultFile& r) {
+  const auto theories = result_decay_theories(r);
+  std::string s;
+  auto out = std::back_inserter(s);
+  for (std::string_view name : kDecayDiagnostics) {
+    const auto it = r.diagnostics.find(std::string(name));
+    if (it == r.diagnostics.end()) continue;
+    if (s.empty()) fmt::format_to(out, "decay rates (fit of log value against t):\n");
+    fmt::format_to(out, "  {:<12} ", name);
+    if (const auto fit = decay_rate_fit(r.times, it->second))
+      fmt::format_to(out, "{:.5g} ± {:.2g} over t = {:.4g} .. {:.4g} ({} points)", fit->rate,
+                     fit->rate_stderr, fit->t_from, fit->t_to, fit->points);
+    else
+      fmt::format_to(out, "none: fewer than {} snapshots above round-off after the first 20 %",
+                     DecayWindow{}.min_points);
+    if (const auto th = theories.find(std::string(name)); th != theories.end())
+      fmt::format_to(out, "; theory {:g} ({})", th->second.rate, th->second.source);
+    fmt::format_to(out, "\n");
+  }
+  return s;
+}
+
 }  // namespace
+
+std::map<std::string, DecayTheory> result_decay_theories(const ResultFile& r) {
+  const auto it = r.attributes.find("case_yaml");
+  if (it == r.attributes.end() || it->second.empty()) return {};
+  try {
+    return decay_rate_theories(parse_case(it->second, r.path + " (case_yaml)"));
+  } catch (const std::exception&) {
+    return {};  // the rates fitted to the stored series are still worth showing
+  }
+}
 
 ResultFile open_result(const std::string& path) {
   h5::Handle f = h5::open_read(path, "result file");
@@ -238,6 +272,7 @@ std::string describe_result(const ResultFile& r) {
     for (const auto& n : r.diagnostic_names)
       fmt::format_to(out, "  {:<{}}  {:.10g}\n", n, width, r.diagnostics.at(n).back());
   }
+  s += describe_decay_rates(r);
   fmt::format_to(out, "written by  fplab {} (git {}) on {}\n", attr("fplab_version"),
                  attr("git_sha"), attr("created"));
   fmt::format_to(out, "command     {}\n", attr("command_line"));

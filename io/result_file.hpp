@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "solver/decay_rate.hpp"
 #include "solver/grid.hpp"
 
 namespace fplab {
@@ -27,7 +28,12 @@ struct ResultFile {
 // it is missing, unreadable or not an fplab result.
 ResultFile open_result(const std::string& path);
 
-// What `fplab info` prints: case, grid, times, diagnostics at the last time.
+// The theoretical decay rates (solver/decay_rate.hpp) of the case stored with the result; none
+// when its case echo is absent or no longer loads (e.g. an input file it names is gone).
+std::map<std::string, DecayTheory> result_decay_theories(const ResultFile& r);
+
+// What `fplab info` prints: case, grid, times, diagnostics at the last time, and the decay rates
+// of rel_entropy, fisher_rel and l1_to_eq fitted to the stored series, with the theory's.
 std::string describe_result(const ResultFile& r);
 
 }  // namespace fplab

@@ -2,7 +2,9 @@
 #include "io/summary_writer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "fplab/version.hpp"
@@ -17,6 +19,13 @@ void SummaryWriter::begin(const RunInfo& info) {
   output_dir_ = info.output_dir;
   std::error_code ec;
   std::filesystem::remove(path_, ec);  // a stale summary would claim an unfinished run finished
+  times_.clear();
+  decay_series_.clear();
+  for (std::string_view name : kDecayDiagnostics)
+    if (std::find(info.diagnostic_names.begin(), info.diagnostic_names.end(), name) !=
+        info.diagnostic_names.end())
+      decay_series_[std::string(name)];
+  theories_ = info.spec ? decay_rate_theories(*info.spec) : std::map<std::string, DecayTheory>{};
   nx_ = info.grid.nx;
   ny_ = info.grid.ny;
   if (info.spec) {
@@ -34,9 +43,17 @@ void SummaryWriter::begin(const RunInfo& info) {
   }
 }
 
-// Reverse runs measured against the exact score: score_error at every output, by reverse time τ
-// and forward time t = T − τ.
+// The decay series at every output (NaN where a row lacks one), and for reverse runs measured
+// against the exact score, score_error by reverse time τ and forward time t = T − τ.
 void SummaryWriter::write(const Snapshot& snap) {
+  times_.push_back(snap.t);
+  for (auto& [name, series] : decay_series_) {
+    double v = std::numeric_limits<double>::quiet_NaN();
+    if (snap.diagnostics)
+      for (const auto& [n, value] : *snap.diagnostics)
+        if (n == name) v = value;
+    series.push_back(v);
+  }
   if (reverse_.is_null() || !snap.diagnostics) return;
   for (const auto& [name, value] : *snap.diagnostics)
     if (name == "score_error") {
@@ -45,6 +62,18 @@ void SummaryWriter::write(const Snapshot& snap) {
       e["t"].push_back(std::max(reverse_["T"].get<double>() - snap.t, 0.0));
       e["value"].push_back(value);
     }
+}
+
+// decay_rate_<name> of the summary: the fit over its window with the theory's rate, or null.
+nlohmann::ordered_json SummaryWriter::decay_rate_json(const std::string& name) const {
+  const auto fit = decay_rate_fit(times_, decay_series_.at(name));
+  if (!fit) return nullptr;
+  nlohmann::ordered_json j = {{"rate", fit->rate},     {"stderr", fit->rate_stderr},
+                              {"t_from", fit->t_from}, {"t_to", fit->t_to},
+                              {"points", fit->points}, {"theory", nullptr}};
+  if (const auto it = theories_.find(name); it != theories_.end())
+    j["theory"] = {{"rate", it->second.rate}, {"source", it->second.source}};
+  return j;
 }
 
 void SummaryWriter::end(const RunSummary& summary) {
@@ -70,6 +99,9 @@ void SummaryWriter::end(const RunSummary& summary) {
       {"git_sha", kGitSha},
   };
   if (!reverse_.is_null()) j["reverse"] = reverse_;
+  for (std::string_view name : kDecayDiagnostics)  // in the documented order
+    if (decay_series_.contains(std::string(name)))
+      j["decay_rate_" + std::string(name)] = decay_rate_json(std::string(name));
   file_write_atomic(path_, j.dump(2) + "\n");
 }
 

@@ -1,8 +1,11 @@
 // Run summary (SPEC §6): summary.json, a machine-readable record of what ran and how fast.
 #pragma once
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
+#include <vector>
 
+#include "solver/decay_rate.hpp"
 #include "solver/output_sink.hpp"
 
 namespace fplab {
@@ -10,7 +13,10 @@ namespace fplab {
 // Keys: name, equation, method, scheme, integrator, boundary, nx, ny, t_end, steps,
 // wall_seconds, cell_updates_per_second, final (object: the last diagnostics row), output_dir,
 // fplab_version, git_sha; reverse runs add reverse {T, lambda, score, score_path, and
-// score_error {tau, t, value} at every output when the exact score is known}. Written at end() only (atomically); a summary.json left by an older
+// score_error {tau, t, value} at every output when the exact score is known}; runs that
+// report rel_entropy, fisher_rel or l1_to_eq add decay_rate_<name>: {rate, stderr, t_from, t_to,
+// points, theory: {rate, source} or null} (solver/decay_rate.hpp), or null when too few
+// snapshots qualify. Written at end() only (atomically); a summary.json left by an older
 // run is removed at begin(), so its presence means the run finished.
 class SummaryWriter final : public OutputSink {
  public:
@@ -22,7 +28,13 @@ class SummaryWriter final : public OutputSink {
   std::string path_, output_dir_;
   std::string name_, equation_, method_, scheme_, integrator_, boundary_;
   nlohmann::ordered_json reverse_;  // reverse runs: T, lambda, score (null otherwise)
+  // The series whose decay rates are fitted at the end (only those the run reports).
+  std::vector<double> times_;
+  std::map<std::string, std::vector<double>> decay_series_;
+  std::map<std::string, DecayTheory> theories_;
   int nx_ = 0, ny_ = 0;
+
+  nlohmann::ordered_json decay_rate_json(const std::string& name) const;
 };
 
 }  // namespace fplab

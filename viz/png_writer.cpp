@@ -6,6 +6,8 @@
 #include <limits>
 #include <map>
 
+#include "solver/decay_rate.hpp"
+#include "viz/plot_series.hpp"
 #include "viz/png_io.hpp"
 #include "viz/render.hpp"
 #include "viz/render_detail.hpp"
@@ -19,7 +21,10 @@ class PngWriter final : public OutputSink {
 
   void begin(const RunInfo& info) override {
     grid_ = info.grid;
-    if (info.spec != nullptr) case_name_ = info.spec->name;
+    if (info.spec != nullptr) {
+      case_name_ = info.spec->name;
+      theories_ = decay_rate_theories(*info.spec);
+    }
     png_dir_ = (std::filesystem::path(info.output_dir) / "png").string();
     viz::ensure_dir(png_dir_);
     times_.clear();
@@ -46,7 +51,7 @@ class PngWriter final : public OutputSink {
   }
 
   void end(const RunSummary&) override {
-    viz::plot_diagnostics(times_, columns_, case_name_, png_dir_);
+    viz::plot_diagnostics(times_, columns_, case_name_, png_dir_, theories_);
   }
 
  private:
@@ -55,6 +60,7 @@ class PngWriter final : public OutputSink {
   std::string png_dir_;
   std::vector<double> times_;
   std::map<std::string, std::vector<double>> columns_;
+  std::map<std::string, DecayTheory> theories_;  // the case's theoretical decay rates
 };
 
 }  // namespace
