@@ -31,6 +31,7 @@
 #include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
+#include "viz/paraview_script.hpp"
 #include "viz/plot_series.hpp"
 #include "viz/render.hpp"
 
@@ -153,6 +154,7 @@ int cmd_render(const std::string& path, const std::string& out_dir, const std::s
 // What the command line asked for, filled by CLI11.
 struct Options {
   bool quiet = false;
+  bool paraview_script = false;
   std::string case_path, out_dir, result_path, times = "last", levels_arg, refine_arg, model_path;
   std::vector<std::string> sets;
 };
@@ -196,6 +198,8 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
   c.render->add_option("-o,--output", o.out_dir, "picture directory (default: beside RESULT, png/)");
   c.render->add_option("--times", o.times, "last | all | t1,t2,...");
   c.render->add_flag("-q,--quiet", o.quiet, "warnings and errors only");
+  c.render->add_flag("--paraview-script", o.paraview_script,
+                     "write view_result.py (pvpython: opens result.xmf, saves a screenshot) instead");
   return c;
 }
 
@@ -208,6 +212,10 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
         spec, o.model_path.empty() ? spec.output.dir + "/score.pt" : o.model_path, o.quiet);
   }
   if (*c.info) return cmd_info(o.result_path);
+  if (*c.render && o.paraview_script) {
+    fmt::print("{}\n", fplab::write_paraview_script(o.result_path, o.out_dir));
+    return 0;
+  }
   if (*c.render) return cmd_render(o.result_path, o.out_dir, o.times);
   return 1;
 }
