@@ -86,9 +86,9 @@ const std::vector<std::string> kFormats = {"hdf5", "vtk", "png"};
 // Names docs/reference.md documents for the registries (schemes, integrators, boundaries): those not
 // registered in this build are reported as "not implemented yet" rather than as misspellings.
 const std::vector<std::string> kDocumentedSchemes = {"upwind", "central", "muscl", "chang_cooper"};
-const std::vector<std::string> kDocumentedIntegrators = {"euler",          "ssprk3",         "rk4",
-                                                   "backward_euler", "crank_nicolson", "bdf2",
-                                                   "etdrk4",         "if_rk4",         "exact"};
+const std::vector<std::string> kDocumentedIntegrators = {
+    "euler", "ssprk3", "rk4", "rkl2", "backward_euler", "crank_nicolson", "bdf2", "imex_ars222",
+    "expm", "etdrk4", "if_rk4", "exact"};
 const std::vector<std::string> kDocumentedBoundaries = {"zero_flux", "periodic", "dirichlet"};
 
 std::vector<std::string> names_missing(const std::vector<std::string>& promised,
@@ -442,8 +442,9 @@ EquationSpec read_equation(const CaseItem& it, const Extent& domain) {
 
 void read_solver(const CaseItem& it, SolverSpec& s) {
   const CaseBlock b(it, "a solver block such as {method: finite_volume, scheme: muscl}");
-  b.keys_allowed({"method", "scheme", "integrator", "dt", "cfl", "fftw_planning", "dealias"},
-                 "the solver block");
+  b.keys_allowed(
+      {"method", "scheme", "integrator", "dt", "cfl", "fftw_planning", "dealias", "tolerance"},
+      "the solver block");
   if (const CaseItem v = b.get("method"); v.present())
     s.method = read_choice(v, {"finite_volume", "spectral"});
   if (const CaseItem v = b.get("scheme"); v.present())
@@ -460,6 +461,9 @@ void read_solver(const CaseItem& it, SolverSpec& s) {
   if (const CaseItem v = b.get("fftw_planning"); v.present())
     s.fftw_planning = read_choice(v, {"measure", "estimate"});
   if (const CaseItem v = b.get("dealias"); v.present()) s.dealias = read_bool(v);
+  if (const CaseItem v = b.get("tolerance"); v.present())
+    s.tolerance = read_number(v, "a number in [1e-15, 1e-2]",
+                              [](double x) { return x >= 1e-15 && x <= 1e-2; });
 }
 
 void read_verify(const CaseItem& it, VerifySpec& v) {
@@ -821,6 +825,7 @@ std::string case_to_yaml(const CaseSpec& c) {
   e << YAML::Key << "cfl" << YAML::Value << number_text(s.cfl);
   e << YAML::Key << "fftw_planning" << YAML::Value << s.fftw_planning;
   e << YAML::Key << "dealias" << YAML::Value << YAML::TrueFalseBool << s.dealias;
+  e << YAML::Key << "tolerance" << YAML::Value << number_text(s.tolerance);
   e << YAML::EndMap;
 
   e << YAML::Key << "time" << YAML::Value << YAML::BeginMap;

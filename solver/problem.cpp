@@ -31,6 +31,7 @@ Problem make_problem(const CaseSpec& spec, const ProblemInputs& inputs) {
   check_scheme(spec, *pb.equation);
   pb.op = make_operator(spec, *pb.equation, pb.grid);
   pb.integrator = make_integrator(spec.solver.integrator);
+  pb.integrator->set_tolerance(spec.solver.tolerance);
   return pb;
 }
 

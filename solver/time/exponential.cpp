@@ -296,7 +296,7 @@ class IntegratorIfRk4 final : public ExponentialBase {
 class IntegratorExact final : public ExponentialBase {
  public:
   std::string name() const override { return "exact"; }
-  int order() const override { return std::numeric_limits<int>::max(); }  // no time error
+  int order() const override { return kExactInTime; }
   bool is_explicit() const override { return false; }
 
   void step(SpatialOperator& sop, double t, double h, std::span<double> u) override {

@@ -1,6 +1,7 @@
 // TimeIntegrator: advances u by one step of any SpatialOperator; registered by name.
 #pragma once
 #include <functional>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -9,6 +10,9 @@
 #include "solver/operator.hpp"
 
 namespace fplab {
+
+// The order() of integrators with no time error (the operator's exponential applied exactly).
+inline constexpr int kExactInTime = std::numeric_limits<int>::max();
 
 class TimeIntegrator {
  public:
@@ -29,6 +33,8 @@ class TimeIntegrator {
   // True when only the drift's CFL bounds the step: diffusion and relaxation are implicit (IMEX)
   // or super-stepped (rkl2, which picks its stage count from dt).
   virtual bool drift_bounds_step() const { return needs() == Needs::stiff_assembly; }
+  // Integrators that truncate a series (expm) take the case's solver.tolerance; others ignore it.
+  virtual void set_tolerance(double /*tol*/) {}
   // Allocate work storage for the operator (once, before the first step).
   virtual void init(SpatialOperator& op) = 0;
   // Advance u from t to t + dt in place. Must not allocate.

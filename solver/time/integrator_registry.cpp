@@ -7,6 +7,7 @@
 
 #include "solver/errors.hpp"
 #include "solver/time/explicit_rk.hpp"
+#include "solver/time/expm.hpp"
 #include "solver/time/exponential.hpp"
 #include "solver/time/implicit.hpp"
 #include "solver/time/rkl2.hpp"
@@ -32,6 +33,7 @@ void register_builtins(IntegratorRegistry& r) {
   r.entries.emplace_back("ssprk3", factory_explicit_rk(tableau_ssprk3));
   r.entries.emplace_back("rk4", factory_explicit_rk(tableau_rk4));
   r.entries.emplace_back("rkl2", [] { return std::make_unique<IntegratorRKL2>(); });
+  r.entries.emplace_back("expm", [] { return std::make_unique<IntegratorExpm>(); });
   // Spectral (exponential) integrators: etdrk4, if_rk4, exact (solver/time/exponential.hpp).
   register_exponential_integrators(
       [&r](const std::string& n, IntegratorFactory f) { r.entries.emplace_back(n, std::move(f)); });
