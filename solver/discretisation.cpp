@@ -4,6 +4,7 @@
 #include "solver/errors.hpp"
 #include "solver/fv/fv_operator.hpp"
 #include "solver/spectral/spectral_operator.hpp"
+#include "solver/time/integrator.hpp"
 
 namespace fplab {
 
@@ -11,7 +12,12 @@ std::unique_ptr<SpatialOperator> make_operator(const CaseSpec& spec, const Equat
                                                const Grid2D& g) {
   if (spec.solver.method == "finite_volume")
     return make_fv_operator(eq, g, spec.boundary, spec.solver.scheme);
-  if (spec.solver.method == "spectral") return make_spectral_operator(spec, eq, g);
+  if (spec.solver.method == "spectral") {
+    // Exponential integrators take Λ exactly; the others need it in the right-hand side.
+    const bool exponential = make_integrator(spec.solver.integrator)->needs() ==
+                             TimeIntegrator::Needs::diagonal_split;
+    return make_spectral_operator(spec, eq, g, exponential);
+  }
   throw InputError(spec.source_path + ": solver.method: '" + spec.solver.method +
                    "' is not available in this build; use finite_volume or spectral");
 }

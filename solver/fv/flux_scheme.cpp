@@ -11,11 +11,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <mutex>
 #include <utility>
 
 #include "solver/errors.hpp"
 #include "solver/fv/fv_operator.hpp"
+#include "solver/registry.hpp"
 
 namespace fplab {
 
@@ -115,61 +115,26 @@ class FluxChangCooper final : public FluxScheme {
   }
 };
 
-struct FluxSchemeRegistry {
-  std::mutex mutex;
-  std::vector<std::pair<std::string, FluxSchemeFactory>> entries;  // registration order
-};
-
-// Writes straight into the registry (register_flux_scheme would re-enter registry()).
-void register_builtins(FluxSchemeRegistry& r) {
-  r.entries.emplace_back("upwind", [] { return std::make_unique<FluxUpwind>(); });
-  r.entries.emplace_back("central", [] { return std::make_unique<FluxCentral>(); });
-  r.entries.emplace_back("muscl", [] { return std::make_unique<FluxMuscl>(); });
-  r.entries.emplace_back("chang_cooper", [] { return std::make_unique<FluxChangCooper>(); });
-}
-
-FluxSchemeRegistry& registry() {
-  static FluxSchemeRegistry r;
-  static std::once_flag once;
-  std::call_once(once, [] { register_builtins(r); });
+Registry<FluxScheme>& registry() {
+  static Registry<FluxScheme> r("flux scheme", [](const Registry<FluxScheme>::Adder& add) {
+    add("upwind", [] { return std::make_unique<FluxUpwind>(); });
+    add("central", [] { return std::make_unique<FluxCentral>(); });
+    add("muscl", [] { return std::make_unique<FluxMuscl>(); });
+    add("chang_cooper", [] { return std::make_unique<FluxChangCooper>(); });
+  });
   return r;
 }
 
 }  // namespace
 
 void register_flux_scheme(const std::string& name, FluxSchemeFactory factory) {
-  auto& r = registry();
-  std::lock_guard lock(r.mutex);
-  for (auto& [n, f] : r.entries)
-    if (n == name) {
-      f = std::move(factory);  // a later registration replaces an earlier one of the same name
-      return;
-    }
-  r.entries.emplace_back(name, std::move(factory));
+  registry().add(name, std::move(factory));
 }
 
 std::unique_ptr<FluxScheme> make_flux_scheme(const std::string& name) {
-  auto& r = registry();
-  FluxSchemeFactory factory;
-  std::string valid;
-  {
-    std::lock_guard lock(r.mutex);
-    for (const auto& [n, f] : r.entries) {
-      if (n == name) factory = f;
-      valid += (valid.empty() ? "" : ", ") + n;
-    }
-  }
-  // Called outside the lock: a factory may itself make another scheme (a wrapper).
-  if (factory) return factory();
-  throw InputError("unknown flux scheme '" + name + "'; valid schemes are " + valid);
+  return registry().make(name);
 }
 
-std::vector<std::string> flux_scheme_names() {
-  auto& r = registry();
-  std::lock_guard lock(r.mutex);
-  std::vector<std::string> names;
-  for (const auto& [n, f] : r.entries) names.push_back(n);
-  return names;
-}
+std::vector<std::string> flux_scheme_names() { return registry().names(); }
 
 }  // namespace fplab

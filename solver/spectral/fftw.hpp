@@ -1,8 +1,10 @@
-// RAII layer over FFTW 3: SIMD-aligned buffers (fftw_malloc), move-only plans, and one place
+// RAII layer over FFTW 3: move-only plans (on AlignedVector buffers, solver/aligned_vector.hpp), and one place
 // that plans (threads via fftw3_omp, wisdom cached on disk, a mutex: FFTW's planner is not
 // thread-safe while fftw_execute* is).
 #pragma once
 #include <fftw3.h>
+
+#include "solver/aligned_vector.hpp"
 
 #include <cstddef>
 #include <new>
@@ -18,33 +20,8 @@ enum class FftwPlanning { measure, estimate };
 FftwPlanning fftw_planning_from_name(const std::string& name);  // InputError if unknown
 std::vector<std::string> fftw_planning_names();                 // {"measure", "estimate"}
 
-// Allocator through fftw_malloc, so that every buffer has the SIMD alignment the plans were made
-// for and can be handed to the new-array execute functions (fftw_execute_dft_r2c etc.).
-template <class T>
-struct FftwAllocator {
-  using value_type = T;
-  FftwAllocator() = default;
-  template <class U>
-  FftwAllocator(const FftwAllocator<U>&) {}
-  T* allocate(std::size_t n) {
-    void* p = fftw_malloc(n * sizeof(T));
-    if (!p) throw std::bad_alloc();
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, std::size_t) { fftw_free(p); }
-  template <class U>
-  bool operator==(const FftwAllocator<U>&) const {
-    return true;
-  }
-};
-using AlignedVector = std::vector<double, FftwAllocator<double>>;
-
-// Loops over fewer elements than this run on one thread: below it an OpenMP fork/join costs more
-// than the loop (and on a loaded machine, much more).
-inline constexpr long omp_min_work = 32768;
-
-// True when p has the alignment of fftw_malloc'd memory, so a plan made on fftw_malloc'd arrays
-// may execute on it.
+// True when p has the alignment of fftw_malloc'd memory, so a plan made on aligned arrays may
+// execute on it.
 bool fftw_aligned(const double* p);
 
 // A move-only owner of an fftw_plan.

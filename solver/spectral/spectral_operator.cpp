@@ -8,7 +8,6 @@
 #include <cmath>
 
 #include "solver/errors.hpp"
-#include "solver/time/exponential.hpp"
 
 namespace fplab {
 namespace {
@@ -456,11 +455,11 @@ std::unique_ptr<DiagonalSplitOperator> make_spectral_operator(const Equation& eq
 }
 
 std::unique_ptr<SpatialOperator> make_spectral_operator(const CaseSpec& spec, const Equation& eq,
-                                                        const Grid2D& g) {
+                                                        const Grid2D& g, bool linear_exact) {
   SpectralOptions opt;
   opt.planning = fftw_planning_from_name(spec.solver.fftw_planning);
   opt.dealias = spec.solver.dealias;
-  opt.linear_exact = is_exponential_integrator(spec.solver.integrator);
+  opt.linear_exact = linear_exact;
   try {
     return make_spectral_operator(eq, g, spec.boundary, opt);
   } catch (const InputError& e) {

@@ -12,7 +12,7 @@
 #include "solver/case_spec.hpp"
 #include "solver/equations/equation.hpp"
 #include "solver/grid.hpp"
-#include "solver/spectral/diagonal_split_operator.hpp"
+#include "solver/diagonal_split_operator.hpp"
 #include "solver/spectral/fftw.hpp"
 #include "solver/spectral/transforms.hpp"
 
@@ -130,9 +130,9 @@ class CosineOperator final : public DiagonalSplitOperator {
 std::unique_ptr<DiagonalSplitOperator> make_spectral_operator(const Equation& eq, const Grid2D& g,
                                                               const std::string& boundary,
                                                               const SpectralOptions& opt);
-// From a case: solver.fftw_planning, solver.dealias, and linear_exact when solver.integrator is
-// one of the exponential integrators.
+// From a case: solver.fftw_planning and solver.dealias; linear_exact when the integrator takes Λ
+// exactly (an exponential one: the caller asks the integrator, so spectral/ needs no time/).
 std::unique_ptr<SpatialOperator> make_spectral_operator(const CaseSpec& spec, const Equation& eq,
-                                                        const Grid2D& g);
+                                                        const Grid2D& g, bool linear_exact);
 
 }  // namespace fplab

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "solver/errors.hpp"
-#include "solver/spectral/diagonal_split_operator.hpp"
-#include "solver/spectral/fftw.hpp"
+#include "solver/diagonal_split_operator.hpp"
+#include "solver/aligned_vector.hpp"
 
 namespace fplab {
 namespace {
@@ -397,11 +397,6 @@ Etdrk4Weights etdrk4_weights(double lambda, double h) {
 }
 
 std::vector<std::string> exponential_integrator_names() { return {"etdrk4", "if_rk4", "exact"}; }
-
-bool is_exponential_integrator(const std::string& name) {
-  const auto names = exponential_integrator_names();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
 
 std::unique_ptr<TimeIntegrator> make_exponential_integrator(const std::string& name) {
   if (name == "etdrk4") return std::make_unique<IntegratorEtdrk4>();

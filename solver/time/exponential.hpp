@@ -15,11 +15,10 @@
 namespace fplab {
 
 std::vector<std::string> exponential_integrator_names();  // etdrk4, if_rk4, exact
-bool is_exponential_integrator(const std::string& name);
 // InputError when name is not one of exponential_integrator_names().
 std::unique_ptr<TimeIntegrator> make_exponential_integrator(const std::string& name);
-// Registers them through `add`: the registry's built-in registration passes its own inserter
-// (register_integrator itself would re-enter the registry while it is being built).
+// Registers them through `add`: the registry's built-in adder (solver/registry.hpp), since
+// register_integrator itself would re-enter the registry while it is being built.
 using IntegratorRegistrar = std::function<void(const std::string&, IntegratorFactory)>;
 void register_exponential_integrators(const IntegratorRegistrar& add = register_integrator);
 

@@ -257,10 +257,6 @@ class IntegratorImexArs222 final : public ImplicitBase {
 
 }  // namespace
 
-std::vector<std::string> implicit_integrator_names() {
-  return {"backward_euler", "crank_nicolson", "bdf2", "imex_ars222"};
-}
-
 void register_implicit_integrators(
     const std::function<void(const std::string&, IntegratorFactory)>& add) {
   add("backward_euler", [] { return std::make_unique<IntegratorBackwardEuler>(); });

@@ -17,9 +17,8 @@
 
 namespace fplab {
 
-std::vector<std::string> implicit_integrator_names();  // backward_euler, crank_nicolson, bdf2,
-                                                       // imex_ars222
-// Registers them through `add` (see register_exponential_integrators for why not directly).
+// Registers backward_euler, crank_nicolson, bdf2 and imex_ars222 through `add` (the registry's
+// built-in adder, see solver/registry.hpp).
 void register_implicit_integrators(
     const std::function<void(const std::string&, IntegratorFactory)>& add);
 

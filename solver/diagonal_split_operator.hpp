@@ -38,7 +38,7 @@ class DiagonalSplitOperator : public SpatialOperator {
   // (BGK source p_eq/τ), or anything (drift).
   enum class NonlinearKind { none, constant, general };
 
-  // Doubles in one coefficient vector; allocate them as AlignedVector (solver/spectral/fftw.hpp)
+  // Doubles in one coefficient vector; allocate them as AlignedVector (solver/aligned_vector.hpp)
   // so that transforms run on them without staging copies.
   virtual std::size_t coefficient_size() const = 0;
   // Doubles that share one entry of linear_diagonal(): 2 for complex Fourier coefficients stored
