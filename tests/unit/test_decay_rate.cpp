@@ -89,7 +89,7 @@ TEST_CASE("decay fit: on noisy data the standard error covers the true rate") {
   CHECK(covered < kTrials);  // a standard error that always covers is too large
 }
 
-TEST_CASE("decay fit: too few points give no rate; round-off and NaN end the window") {
+TEST_CASE("decay fit: too few points give no rate, and round-off or NaN end the window") {
   // 4 snapshots: after the first 20 % three remain, fewer than the 4 needed.
   const Series short_run = exponential(3, 0.1, 1.0, 1.0);
   CHECK_FALSE(decay_rate_fit(short_run.t, short_run.v));
@@ -150,7 +150,7 @@ TEST_CASE("decay theory: OU Bakry–Émery rates, BGK 1/τ, none where the theor
   CHECK(decay_rate_theories(heat).empty());
 }
 
-TEST_CASE("summary.json: decay_rate_* with rate, stderr, window and theory; null when too short") {
+TEST_CASE("summary.json: decay_rate_* with rate, stderr, window and theory, null when too short") {
   const Scratch scratch;
   const CaseSpec spec = ou_case();
   Grid2D g;
