@@ -145,8 +145,13 @@ int cmd_info(const std::string& path) {
   return 0;
 }
 
-int cmd_render(const std::string& path, const std::string& out_dir, const std::string& times) {
-  const auto written = fplab::render_result(path, out_dir, times);
+// `fplab render RESULT [REVERSE]`: RESULT's pictures, or with REVERSE the forward + reverse strip.
+int cmd_render(const std::string& path, const std::string& reverse_path, fplab::RenderOptions ro,
+               const std::string& size, const std::string& range) {
+  if (!size.empty()) std::tie(ro.width, ro.height) = fplab::picture_size_parse(size);
+  ro.per_frame = range == "per-frame";
+  const auto written = reverse_path.empty() ? fplab::render_result(path, ro)
+                                            : fplab::render_strip(path, reverse_path, ro);
   for (const auto& p : written) fmt::print("{}\n", p);
   return 0;
 }
@@ -155,7 +160,9 @@ int cmd_render(const std::string& path, const std::string& out_dir, const std::s
 struct Options {
   bool quiet = false;
   bool paraview_script = false;
-  std::string case_path, out_dir, result_path, times = "last", levels_arg, refine_arg, model_path;
+  std::string case_path, out_dir, result_path, levels_arg, refine_arg, model_path;
+  std::string reverse_path, size, range = "fixed";
+  fplab::RenderOptions render;  // render's picture options (its -o is out_dir)
   std::vector<std::string> sets;
 };
 
@@ -196,7 +203,20 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
   c.render = app.add_subcommand("render", "density pictures and diagnostics plots of a result");
   c.render->add_option("RESULT", o.result_path, "result.h5")->required();
   c.render->add_option("-o,--output", o.out_dir, "picture directory (default: beside RESULT, png/)");
-  c.render->add_option("--times", o.times, "last | all | t1,t2,...");
+  c.render->add_option("REVERSE", o.reverse_path,
+                       "a reverse run's result.h5 after a forward RESULT: one strip of both");
+  c.render->add_option("--times", o.render.times,
+                       "last | all | t1,t2,... (default: last; all with --animate)");
+  c.render->add_option("--colormap", o.render.colormap,
+                       "viridis (default) | coolwarm (diverging; differences always use it)");
+  c.render->add_flag("--log", o.render.log, "log colour scale (floor: max * 1e-6)");
+  c.render->add_option("--range", o.range,
+                       "fixed (default: one colour range for all frames) | per-frame")
+      ->check(CLI::IsMember({"fixed", "per-frame"}));
+  c.render->add_option("--size", o.size, "picture size WxH in pixels (default: fitted)");
+  c.render->add_flag("--surface", o.render.surface, "also a 3D height-field view of each snapshot");
+  c.render->add_flag("--animate", o.render.animate,
+                     "frames/frame_NNNN.png and density.mp4 (ffmpeg) over the chosen times");
   c.render->add_flag("-q,--quiet", o.quiet, "warnings and errors only");
   c.render->add_flag("--paraview-script", o.paraview_script,
                      "write view_result.py (pvpython: opens result.xmf, saves a screenshot) instead");
@@ -216,7 +236,11 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
     fmt::print("{}\n", fplab::write_paraview_script(o.result_path, o.out_dir));
     return 0;
   }
-  if (*c.render) return cmd_render(o.result_path, o.out_dir, o.times);
+  if (*c.render) {
+    fplab::RenderOptions ro = o.render;
+    ro.out_dir = o.out_dir;
+    return cmd_render(o.result_path, o.reverse_path, ro, o.size, o.range);
+  }
   return 1;
 }
 

@@ -14,7 +14,7 @@ sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
 
 packages=(cmake g++ make pkg-config git libfftw3-dev libeigen3-dev libhdf5-dev libvtk9-dev
   doctest-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
-  libmuparser-dev libbenchmark-dev librandom123-dev xvfb xauth python3
+  libmuparser-dev libbenchmark-dev librandom123-dev xvfb xauth python3 ffmpeg
   libtorch-dev python3-torch  # libtorch: learned scores (fplab-torch); python3-torch: their tests
   python3-h5py)  # the ParaView check reads result.h5's /time with it
 missing=()

@@ -1,11 +1,18 @@
-// The viridis colour map (matplotlib's default, van der Walt & Smith 2015: perceptually uniform,
-// readable in grey scale and by colour-blind readers) as a VTK lookup table.
+// Colour maps and scales of the pictures: viridis (matplotlib's default, van der Walt & Smith 2015:
+// perceptually uniform, readable in grey scale and by colour-blind readers) for densities and
+// Moreland's cool-warm diverging map (Moreland, "Diverging Color Maps for Scientific
+// Visualization", ISVC 2009) for signed fields, as VTK lookup tables, linear or log10.
+#include <fmt/format.h>
+#include <vtkColorTransferFunction.h>
 #include <vtkLookupTable.h>
+#include <vtkNew.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 
+#include "solver/errors.hpp"
 #include "viz/render_detail.hpp"
 
 namespace fplab::viz {
@@ -58,24 +65,85 @@ constexpr unsigned char kViridis[256][3] = {
     {246, 230, 32}, {248, 230, 33}, {251, 231, 35}, {253, 231, 37},
 };
 
-}  // namespace
+using ColourTable = std::array<std::array<unsigned char, 3>, 256>;
 
-std::array<unsigned char, 3> viridis_rgb(int k) {
-  k = std::clamp(k, 0, 255);
-  return {kViridis[k][0], kViridis[k][1], kViridis[k][2]};
+ColourTable table_viridis() {
+  ColourTable t{};
+  for (int k = 0; k < 256; ++k) t[k] = {kViridis[k][0], kViridis[k][1], kViridis[k][2]};
+  return t;
 }
 
-vtkSmartPointer<vtkLookupTable> lookup_table_viridis(double lo, double hi) {
+// Moreland's cool-warm: VTK's diverging colour space (Msh interpolation) between his end colours,
+// blue (59, 76, 192) and red (180, 4, 38), through a neutral grey at the middle.
+ColourTable table_coolwarm() {
+  vtkNew<vtkColorTransferFunction> ctf;
+  ctf->SetColorSpaceToDiverging();
+  ctf->AddRGBPoint(0.0, 0.230, 0.299, 0.754);
+  ctf->AddRGBPoint(1.0, 0.706, 0.016, 0.150);
+  ColourTable t{};
+  double rgb[3];
+  for (int k = 0; k < 256; ++k) {
+    ctf->GetColor(k / 255.0, rgb);
+    for (int c = 0; c < 3; ++c) t[k][c] = static_cast<unsigned char>(std::lround(rgb[c] * 255.0));
+  }
+  return t;
+}
+
+const ColourTable& colour_table(std::string_view name) {
+  static const ColourTable viridis = table_viridis(), coolwarm = table_coolwarm();
+  colormap_check(name);
+  return name == "viridis" ? viridis : coolwarm;
+}
+
+}  // namespace
+
+void colormap_check(std::string_view name) {
+  if (name != "viridis" && name != kDivergingMap)
+    throw InputError(fmt::format(
+        "--colormap: unknown colour map '{}'; expected viridis (sequential) or {} (diverging).",
+        name, kDivergingMap));
+}
+
+std::array<unsigned char, 3> colormap_rgb(std::string_view name, int k) {
+  return colour_table(name)[std::clamp(k, 0, 255)];
+}
+
+vtkSmartPointer<vtkLookupTable> lookup_table(const ColourScale& s) {
+  const ColourTable& table = colour_table(s.colormap);
   auto lut = vtkSmartPointer<vtkLookupTable>::New();
   lut->SetNumberOfTableValues(256);
   lut->SetNanColor(0.6, 0.6, 0.6, 1.0);
   // Setting the last entry rebuilds the out-of-range colours, so no Build() afterwards (it
   // would overwrite the table with VTK's default rainbow).
   for (int k = 0; k < 256; ++k)
-    lut->SetTableValue(k, kViridis[k][0] / 255.0, kViridis[k][1] / 255.0, kViridis[k][2] / 255.0,
-                       1.0);
-  lut->SetTableRange(lo, hi);
+    lut->SetTableValue(k, table[k][0] / 255.0, table[k][1] / 255.0, table[k][2] / 255.0, 1.0);
+  // Log scale: values at or below the floor (zero and negative ones too) take the lowest colour.
+  if (s.log) lut->SetScaleToLog10();
+  lut->SetTableRange(s.lo, s.hi);
   return lut;
+}
+
+ColourScale scale_resolved(ColourScale s, std::span<const double> field) {
+  if (!std::isfinite(s.lo) || !std::isfinite(s.hi)) std::tie(s.lo, s.hi) = field_range(field);
+  if (!s.log) return s;
+  if (!(s.hi > 0.0)) {  // nothing positive to show on a log scale: one decade below 1
+    s.lo = kLogFloor;
+    s.hi = 1.0;
+    return s;
+  }
+  s.lo = std::max(s.lo, s.hi * kLogFloor);
+  return s;
+}
+
+std::vector<double> colour_ticks(const ColourScale& s, int target) {
+  if (!s.log) return ticks_nice(s.lo, s.hi, target);
+  // Decades inside [lo, hi], thinned to about `target` of them.
+  const int e0 = static_cast<int>(std::ceil(std::log10(s.lo) - 1e-9));
+  const int e1 = static_cast<int>(std::floor(std::log10(s.hi) + 1e-9));
+  const int step = std::max(1, (e1 - e0 + target - 1) / std::max(1, target));
+  std::vector<double> ticks;
+  for (int e = e1; e >= e0; e -= step) ticks.insert(ticks.begin(), std::pow(10.0, e));
+  return ticks;
 }
 
 std::pair<double, double> field_range(std::span<const double> field) {

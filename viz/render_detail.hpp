@@ -1,5 +1,6 @@
-// Internals of the visualiser shared by viz/*.cpp and its tests: the X display check, the viridis
-// colour map, the density picture's layout and ticks, the no-X path and snapshot selection.
+// Internals of the visualiser shared by viz/*.cpp and its tests: the X display check, colour maps
+// and scales, the layout of a row of density panels and its ticks, the no-X path, snapshot
+// selection, the 3D surface view and the animation.
 #pragma once
 #include <vtkLookupTable.h>
 #include <vtkSmartPointer.h>
@@ -8,6 +9,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +35,45 @@ struct DensityLayout {
 };
 DensityLayout density_layout(const Grid2D& g, int width, int height);
 
+// One density panel of a picture: a field in a resolved colour scale (scale_resolved), its title
+// above, its x-axis title below (a caption such as "t = 0.5" in a strip) and optionally a colour
+// bar on its right, labelled colorbar_label (when not empty).
+struct Panel {
+  std::span<const double> field;
+  ColourScale scale;
+  std::string title;
+  std::string x_title = "x";
+  bool colour_bar = true;
+  std::string colorbar_label = "density";
+};
+
+// Where each panel of a row lands in a width × height picture: plots of one size (the domain's
+// shape, as density_layout), each with its tick labels on the left and its colour bar (or a
+// narrow gap) on the right, the row centred; a non-empty heading takes a line above. One panel
+// with a bar and no heading is density_layout.
+std::vector<DensityLayout> panel_layouts(const Grid2D& g, std::span<const Panel> panels, int width,
+                                         int height, bool heading);
+
+// The default size of a row of panels: 900 pixels wide for one panel, else 640 per panel with a
+// colour bar and 400 per panel without, the height (at most 760) trimmed so that the plots fill the
+// width (as density_picture_fitted).
+std::pair<int, int> panels_size_fitted(const Grid2D& g, std::span<const Panel> panels,
+                                       bool heading);
+
+// InputError (one sentence) for an empty grid or domain, a field of the wrong size, or a picture
+// smaller than 64x64 pixels.
+void panels_check(const Grid2D& g, std::span<const Panel> panels, int width, int height);
+
+// The no-X path of a row: the panels' colour-mapped fields side by side, each the largest image
+// with the domain's aspect ratio in its share of the width. Needs no X server.
+void render_panels_png_no_x(const Grid2D& g, std::span<const Panel> panels, int width, int height,
+                            const std::string& png_path);
+
+// The panels side by side with axes, colour bars, titles and the heading (needs an X server); or,
+// without one (a warning, once), render_panels_png_no_x.
+void render_panels_png(const Grid2D& g, std::span<const Panel> panels, const std::string& heading,
+                       int width, int height, const std::string& png_path);
+
 // The default picture for a snapshot of g, its height trimmed so that the plot fills the width
 // (no empty bands above and below a wide domain); width and fonts stay the default ones.
 DensityPicture density_picture_fitted(const Grid2D& g, std::string title);
@@ -42,15 +83,25 @@ DensityPicture density_picture_fitted(const Grid2D& g, std::string title);
 std::pair<int, int> fallback_size(const Grid2D& g, int width, int height);
 
 // The no-X path: the colour-mapped field alone (no axes, colour bar or title), y up, written with
-// vtkImageMapToColors + vtkPNGWriter. Needs no X server. render_density_png falls back to it.
+// vtkImageMapToColors + vtkPNGWriter. Needs no X server (render_panels_png_no_x, one panel).
 void render_density_png_no_x(const Grid2D& g, std::span<const double> field,
                              const DensityPicture& pic, const std::string& png_path);
 
-// Viridis (matplotlib's perceptually uniform map; van der Walt & Smith, 2015) as a 256-colour
-// lookup table over [lo, hi]; non-finite values are grey.
-vtkSmartPointer<vtkLookupTable> lookup_table_viridis(double lo, double hi);
-// Colour k (0..255) of the table, 8-bit RGB: entry 0 is the lowest value, 255 the highest.
-std::array<unsigned char, 3> viridis_rgb(int k);
+// The diverging map of signed fields (differences), and the log scale's floor relative to the max.
+inline constexpr const char* kDivergingMap = "coolwarm";
+inline constexpr double kLogFloor = 1e-6;
+
+// InputError naming --colormap unless `name` is a known map (viridis, coolwarm).
+void colormap_check(std::string_view name);
+// The map as a 256-colour lookup table over the scale's [lo, hi] (resolved), log10 when asked;
+// non-finite values are grey.
+vtkSmartPointer<vtkLookupTable> lookup_table(const ColourScale& s);
+// Colour k (0..255) of a map, 8-bit RGB: entry 0 is the lowest value, 255 the highest.
+std::array<unsigned char, 3> colormap_rgb(std::string_view name, int k);
+// The scale with its range filled from the field where not given, and a log scale's floor applied.
+ColourScale scale_resolved(ColourScale s, std::span<const double> field);
+// Colour-bar ticks: round values (ticks_nice), or decades on a log scale.
+std::vector<double> colour_ticks(const ColourScale& s, int target);
 
 // Colour range of a field: [min, max] of its finite values, widened when the field is flat so
 // that the map stays defined. {0, 1} when no value is finite.
@@ -75,5 +126,16 @@ std::vector<std::string> plot_diagnostics(const std::vector<double>& t,
 
 // "density_0007.png": the picture of snapshot k, the same name from `run` and from `render`.
 std::string density_png_name(int k);
+
+// A 3D view of the field as a height field (vtkWarpScalar), coloured by the scale, seen from a
+// camera at an angle. Needs an X server.
+void render_surface_png(const Grid2D& g, std::span<const double> field, const ColourScale& scale,
+                        const std::string& title, int width, int height,
+                        const std::string& png_path);
+
+// frames/frame_%04d.png → the MP4 at mp4_path with ffmpeg found on PATH (10 frames per second,
+// yuv420p, sizes padded to even). Returns false, after one warning line saying how to install
+// it, when PATH has no ffmpeg; InputError when ffmpeg fails.
+bool animation_encode(const std::string& frames_dir, const std::string& mp4_path);
 
 }  // namespace fplab::viz

@@ -20,50 +20,15 @@
 
 #include "io/hdf5_writer.hpp"
 #include "solver/errors.hpp"
+#include "tests/unit/picture_read.hpp"
 #include "viz/render.hpp"
 #include "viz/render_detail.hpp"
 
 namespace fs = std::filesystem;
 using namespace fplab;
+using namespace fplab_test;
 
 namespace {
-
-struct Rgb {
-  int r = 0, g = 0, b = 0;
-};
-
-// A PNG read back with VTK: pixel (x, y) with the origin at the lower-left corner.
-struct Picture {
-  int width = 0, height = 0, comps = 0;
-  std::vector<unsigned char> data;
-  Rgb at(int x, int y) const {
-    const std::size_t k = (static_cast<std::size_t>(y) * width + x) * comps;
-    return {data[k], data[k + 1], data[k + 2]};
-  }
-};
-
-Picture read_png(const std::string& path) {
-  REQUIRE(fs::exists(path));
-  vtkNew<vtkPNGReader> reader;
-  reader->SetFileName(path.c_str());
-  reader->Update();
-  vtkImageData* img = reader->GetOutput();
-  Picture p;
-  int dims[3];
-  img->GetDimensions(dims);
-  p.width = dims[0];
-  p.height = dims[1];
-  auto* s = vtkUnsignedCharArray::SafeDownCast(img->GetPointData()->GetScalars());
-  REQUIRE(s != nullptr);
-  p.comps = s->GetNumberOfComponents();
-  REQUIRE(p.comps >= 3);
-  p.data.assign(s->GetPointer(0), s->GetPointer(0) + s->GetNumberOfValues());
-  return p;
-}
-
-bool close(Rgb a, Rgb b, int tol = 3) {
-  return std::abs(a.r - b.r) <= tol && std::abs(a.g - b.g) <= tol && std::abs(a.b - b.b) <= tol;
-}
 
 Rgb lut_colour(vtkLookupTable* lut, double v) {
   const unsigned char* c = lut->MapValue(v);
@@ -109,7 +74,7 @@ struct GaussianCase {
 template <class PixelOf>
 int count_wrong_cells(const Picture& pic, const GaussianCase& c, PixelOf pixel_of) {
   const auto [lo, hi] = viz::field_range(c.p);
-  auto lut = viz::lookup_table_viridis(lo, hi);
+  auto lut = viz::lookup_table({"viridis", false, lo, hi});
   std::vector<std::pair<int, int>> cells;
   for (int j = 2; j < c.g.ny; j += 5)
     for (int i = 2; i < c.g.nx; i += 5) cells.emplace_back(i, j);
@@ -135,10 +100,16 @@ std::pair<int, int> cell_pixel(const Picture& img, const Grid2D& g, int i, int j
           static_cast<int>(L.bottom + (g.yc(j) - g.y0) * L.scale_y)};
 }
 
+RenderOptions times_only(const std::string& times) {
+  RenderOptions o;
+  o.times = times;
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("render: viridis lookup table spans the field range with matplotlib's end colours") {
-  auto lut = viz::lookup_table_viridis(-1.0, 3.0);
+  auto lut = viz::lookup_table({"viridis", false, -1.0, 3.0});
   // The ends of matplotlib's viridis, not VTK's default rainbow (Build() would restore that).
   CHECK(close(lut_colour(lut, -1.0), {68, 1, 84}, 0));
   CHECK(close(lut_colour(lut, 3.0), {253, 231, 37}, 0));
@@ -156,10 +127,11 @@ TEST_CASE("render: viridis lookup table spans the field range with matplotlib's 
   };
   int non_increasing = 0;
   for (int k = 0; k + 8 < 256; ++k)
-    non_increasing += !(lightness(viz::viridis_rgb(k + 8)) > lightness(viz::viridis_rgb(k)));
+    non_increasing += !(lightness(viz::colormap_rgb("viridis", k + 8)) >
+                        lightness(viz::colormap_rgb("viridis", k)));
   CHECK(non_increasing == 0);
-  CHECK(lightness(viz::viridis_rgb(0)) == doctest::Approx(14.9).epsilon(0.01));
-  CHECK(lightness(viz::viridis_rgb(255)) == doctest::Approx(90.9).epsilon(0.01));
+  CHECK(lightness(viz::colormap_rgb("viridis", 0)) == doctest::Approx(14.9).epsilon(0.01));
+  CHECK(lightness(viz::colormap_rgb("viridis", 255)) == doctest::Approx(90.9).epsilon(0.01));
   // A flat field still gets a proper range, with its value strictly inside.
   const std::vector<double> flat(10, 0.25);
   const auto [lo, hi] = viz::field_range(flat);
@@ -241,7 +213,7 @@ TEST_CASE("render: the no-X path writes the colour-mapped field, y up, with the 
   CHECK(close(img.at(0, img.height - 1), {68, 1, 84}));
   // Edge cells are whole: the image's corner pixels are the corner cells.
   const auto [lo, hi] = viz::field_range(c.p);
-  auto lut = viz::lookup_table_viridis(lo, hi);
+  auto lut = viz::lookup_table({"viridis", false, lo, hi});
   const int w = img.width - 1, h = img.height - 1, nx = c.g.nx - 1, ny = c.g.ny - 1;
   CHECK(close(img.at(0, 0), lut_colour(lut, c.p[c.g.index(0, 0)])));
   CHECK(close(img.at(w, 0), lut_colour(lut, c.p[c.g.index(nx, 0)])));
@@ -280,7 +252,7 @@ TEST_CASE("render: density picture with axes, colour bar and title") {
   CHECK(count_wrong_cells(img, c, pixel_of) == 0);
   // Edge cells are drawn whole: 2 pixels inside each corner of the frame is the corner cell.
   const auto [lo, hi] = viz::field_range(c.p);
-  auto lut = viz::lookup_table_viridis(lo, hi);
+  auto lut = viz::lookup_table({"viridis", false, lo, hi});
   const int xl = static_cast<int>(L.left) + 2, xr = static_cast<int>(L.left + L.width) - 2;
   const int yb = static_cast<int>(L.bottom) + 2, yt = static_cast<int>(L.bottom + L.height) - 2;
   CHECK(close(img.at(xl, yb), lut_colour(lut, c.p[c.g.index(0, 0)])));
@@ -411,7 +383,7 @@ TEST_CASE("render: pictures and plots from a result file (render_result)") {
   REQUIRE(fs::exists(h5));
 
   // Default folder: png/ beside the file; 0.3 is nearest to the stored 0.25 (snapshot 1).
-  const auto written = render_result(h5, "", "0.3,0.75");
+  const auto written = render_result(h5, times_only("0.3,0.75"));
   const fs::path png = dir / "png";
   std::vector<std::string> expected{(png / "density_0001.png").string(),
                                     (png / "density_0003.png").string()};
@@ -428,6 +400,6 @@ TEST_CASE("render: pictures and plots from a result file (render_result)") {
   CHECK(count_wrong_cells(img, snaps[3], pixel_of) == 0);
   CHECK(count_wrong_cells(img, snaps[0], pixel_of) > 5);
 
-  CHECK_THROWS_AS(render_result(h5, "", "0.9"), InputError);
-  CHECK_THROWS_AS(render_result((dir / "missing.h5").string(), "", "last"), InputError);
+  CHECK_THROWS_AS(render_result(h5, times_only("0.9")), InputError);
+  CHECK_THROWS_AS(render_result((dir / "missing.h5").string(), {}), InputError);
 }
