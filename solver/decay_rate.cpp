@@ -10,14 +10,15 @@ namespace fplab {
 namespace {
 
 // First index of the window and its floor; t.size() when nothing qualifies.
-std::size_t window_start(std::span<const double> t, std::span<const double> v,
-                         const DecayWindow& w, double& floor) {
+std::size_t window_start(std::span<const double> t, std::span<const double> v, const DecayWindow& w,
+                         double& floor) {
   std::size_t first = 0;
   while (first < v.size() && !std::isfinite(v[first])) ++first;
   if (first == v.size()) return first;
   floor = w.floor_factor * std::numeric_limits<double>::epsilon() * std::abs(v[first]);
   const double span = t.back() - t.front();
-  const double t_from = t.front() + w.skip_fraction * span - 1e-12 * span;  // an output on it counts
+  const double t_from =
+      t.front() + w.skip_fraction * span - 1e-12 * span;  // an output on it counts
   std::size_t k = 0;
   while (k < t.size() && t[k] < t_from) ++k;
   return k;
@@ -87,7 +88,9 @@ std::optional<DecayFit> decay_rate_fit(std::span<const double> t, std::span<cons
     tw.push_back(t[k]);
     yw.push_back(std::log(v[k]));
   }
-  if (static_cast<int>(tw.size()) < std::max(window.min_points, 3)) return std::nullopt;
+  // The slope's standard error needs 3 points, and a slope needs distinct times.
+  if (static_cast<int>(tw.size()) < std::max(window.min_points, 3) || !(tw.back() > tw.front()))
+    return std::nullopt;
   return fit_line(tw, yw);
 }
 

@@ -2,6 +2,8 @@
 // diagnostics plots of a run: mass and moments, entropy, relative entropy and Fisher information
 // and the L1 distance to equilibrium (log-y, with their fitted decay rates and the theory's:
 // Bakry–Émery for OU), errors (log-y); and the log–log error plot of a refinement study.
+#include "viz/plot_series.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
@@ -18,8 +20,8 @@
 #include <vtkRect.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
-#include <vtkStringArray.h>
 #include <vtkSmartPointer.h>
+#include <vtkStringArray.h>
 #include <vtkTable.h>
 #include <vtkTextProperty.h>
 
@@ -33,7 +35,6 @@
 #include "solver/convergence.hpp"
 #include "solver/decay_rate.hpp"
 #include "solver/errors.hpp"
-#include "viz/plot_series.hpp"
 #include "viz/png_io.hpp"
 #include "viz/render.hpp"
 #include "viz/render_detail.hpp"
@@ -244,8 +245,8 @@ void plot_curves_png(const std::vector<Curve>& all, const Frame& f, const std::s
 }
 
 // Samples of a fitted exponential over [t0, t1] (a straight line on log-y).
-Curve exponential_curve(std::string name, double t0, double t1, double log_amplitude,
-                        double rate, int colour, int line_type) {
+Curve exponential_curve(std::string name, double t0, double t1, double log_amplitude, double rate,
+                        int colour, int line_type) {
   Curve c{std::move(name), {}, {}, colour, line_type, false};
   constexpr int kSamples = 32;
   for (int k = 0; k < kSamples; ++k) {
@@ -263,10 +264,9 @@ void decay_curves(const std::string& name, const std::vector<double>& t,
                   std::vector<Curve>& out) {
   const auto fit = decay_rate_fit(t, v);
   if (!fit) return;
-  out.push_back(exponential_curve(fmt::format("{} fit: rate {:.4g} ± {:.2g}", name, fit->rate,
-                                              fit->rate_stderr),
-                                  fit->t_from, fit->t_to, fit->log_intercept, fit->rate, colour,
-                                  vtkPen::DASH_LINE));
+  out.push_back(exponential_curve(
+      fmt::format("{} fit: rate {:.4g} ± {:.2g}", name, fit->rate, fit->rate_stderr), fit->t_from,
+      fit->t_to, fit->log_intercept, fit->rate, colour, vtkPen::DASH_LINE));
   if (theory == nullptr) return;
   const double t_mid = 0.5 * (fit->t_from + fit->t_to);
   const double log_mid = std::log(fit->value_at(t_mid));
@@ -276,12 +276,13 @@ void decay_curves(const std::string& name, const std::vector<double>& t,
 }
 
 // Series against one x as curves in successive colours, markers when there are few points.
-std::vector<Curve> series_curves(const std::vector<double>& x,
-                                 const std::vector<std::pair<std::string, std::vector<double>>>& series) {
+std::vector<Curve> series_curves(
+    const std::vector<double>& x,
+    const std::vector<std::pair<std::string, std::vector<double>>>& series) {
   std::vector<Curve> curves;
   for (const auto& [name, values] : series)
-    curves.push_back(Curve{name, x, values, static_cast<int>(curves.size()), vtkPen::SOLID_LINE,
-                           x.size() < 25});
+    curves.push_back(
+        Curve{name, x, values, static_cast<int>(curves.size()), vtkPen::SOLID_LINE, x.size() < 25});
   return curves;
 }
 
@@ -313,8 +314,8 @@ void plot_xy_png(const std::vector<double>& t, const std::string& x_title, bool 
   f.x_title = x_title;
   f.log_x = log_x;
   f.log_y = log_y;
-  const auto drawn = std::count_if(curves.begin(), curves.end(),
-                                   [&](const Curve& c) { return drawable(c, f); });
+  const auto drawn =
+      std::count_if(curves.begin(), curves.end(), [&](const Curve& c) { return drawable(c, f); });
   if (drawn == 1)
     for (const Curve& c : curves)
       if (drawable(c, f)) f.y_title = c.name;
@@ -339,22 +340,29 @@ void plot_convergence_png(const CaseSpec& spec, const ConvergenceStudy& s, doubl
                      : fmt::format(" (observed order{} {:.2f})", p.size() > 1 ? "s" : "",
                                    fmt::join(p, ", "));
   };
-  std::vector<Curve> curves = series_curves(
-      h, {{"L1" + orders(s.order_l1), l1}, {"L2" + orders(s.order_l2), l2},
-          {"Linf" + orders(s.order_linf), linf}});
+  std::vector<Curve> curves = series_curves(h, {{"L1" + orders(s.order_l1), l1},
+                                                {"L2" + orders(s.order_l2), l2},
+                                                {"Linf" + orders(s.order_linf), linf}});
   for (Curve& c : curves) c.markers = true;
   // Reference slopes C·h^p through each norm's finest error: the observed lines run parallel.
   const std::size_t n = curves.size();
   for (std::size_t k = 0; k < n; ++k) {
     Curve ref{fmt::format("slope {:g} (expected order)", expected_order),
-              h, {}, static_cast<int>(k), vtkPen::DASH_LINE, false, k == 0};
-    for (double hk : h) ref.y.push_back(curves[k].y.back() * std::pow(hk / h.back(), expected_order));
+              h,
+              {},
+              static_cast<int>(k),
+              vtkPen::DASH_LINE,
+              false,
+              k == 0};
+    for (double hk : h)
+      ref.y.push_back(curves[k].y.back() * std::pow(hk / h.back(), expected_order));
     curves.push_back(std::move(ref));
   }
   const auto [lo, hi] = std::minmax_element(h.begin(), h.end());
   Frame f;
-  f.title = fmt::format("{}: errors under {} refinement ({})", spec.name, s.refine,
-                        s.against_exact ? "against the exact solution" : "against the finest level");
+  f.title =
+      fmt::format("{}: errors under {} refinement ({})", spec.name, s.refine,
+                  s.against_exact ? "against the exact solution" : "against the finest level");
   f.x_title = in_time ? "dt" : "h";
   f.y_title = "error";
   f.log_x = f.log_y = true;
@@ -368,8 +376,7 @@ namespace viz {
 
 std::vector<std::string> plot_diagnostics(const std::vector<double>& t,
                                           const std::map<std::string, std::vector<double>>& columns,
-                                          const std::string& case_name,
-                                          const std::string& png_dir,
+                                          const std::string& case_name, const std::string& png_dir,
                                           const std::map<std::string, DecayTheory>& theories) {
   std::vector<std::string> written;
   if (t.empty() || !plots_possible()) return written;

@@ -53,8 +53,9 @@ TEST_CASE("OU (cases/ou_gaussian.yaml, 96², t ≤ 4): rel_entropy decays at the
     CAPTURE(name);
     const auto fit = fplab::decay_rate_fit(cols.t, cols.v.at(name));
     REQUIRE(fit);
-    MESSAGE(std::string(name) << ": rate " << fit->rate << " ± " << fit->rate_stderr << " over t = "
-                 << fit->t_from << " .. " << fit->t_to << " (" << fit->points << " points)");
+    MESSAGE(std::string(name) << ": rate " << fit->rate << " ± " << fit->rate_stderr
+                              << " over t = " << fit->t_from << " .. " << fit->t_to << " ("
+                              << fit->points << " points)");
     CHECK(fit->rate == doctest::Approx(2.0).epsilon(0.02));
     CHECK(fit->t_from == doctest::Approx(0.8));
   }
@@ -70,8 +71,8 @@ TEST_CASE("BGK (cases/bgk_relaxation.yaml, 64²): l1_to_eq decays at 1/τ") {
   const Columns cols = run(c);
   const auto fit = fplab::decay_rate_fit(cols.t, cols.v.at("l1_to_eq"));
   REQUIRE(fit);
-  MESSAGE("l1_to_eq: rate " << fit->rate << " ± " << fit->rate_stderr << " over t = "
-                            << fit->t_from << " .. " << fit->t_to);
+  MESSAGE("l1_to_eq: rate " << fit->rate << " ± " << fit->rate_stderr << " over t = " << fit->t_from
+                            << " .. " << fit->t_to);
   const auto theory = fplab::decay_rate_theory(c, "l1_to_eq");
   REQUIRE(theory);
   CHECK(theory->rate == 1.0 / c.equation.tau);

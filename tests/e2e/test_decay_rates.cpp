@@ -16,12 +16,15 @@ using fplab_e2e::slurp;
 TEST_CASE("fplab run writes decay_rate_* to summary.json and fplab info prints them") {
   const fs::path dir = scratch("decay_rates");
   const std::string out = (dir / "out").string();
-  const auto r = run_fplab("run cases/ou_gaussian.yaml --quiet --set grid.nx=48 --set grid.ny=48 "
-                           "--set time.t_end=2 --set 'output.formats=[hdf5]' -o " + out,
-                           dir);
+  const auto r = run_fplab(
+      "run cases/ou_gaussian.yaml --quiet --set grid.nx=48 --set grid.ny=48 "
+      "--set time.t_end=2 --set 'output.formats=[hdf5]' -o " +
+          out,
+      dir);
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const auto s = nlohmann::json::parse(slurp(dir / "out" / "summary.json"));
-  for (const char* key : {"decay_rate_rel_entropy", "decay_rate_fisher_rel", "decay_rate_l1_to_eq"}) {
+  for (const char* key :
+       {"decay_rate_rel_entropy", "decay_rate_fisher_rel", "decay_rate_l1_to_eq"}) {
     CAPTURE(key);
     REQUIRE(s.contains(key));
     const auto& d = s.at(key);

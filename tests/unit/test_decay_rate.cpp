@@ -206,15 +206,15 @@ TEST_CASE("plots: rel_entropy.png and l1_to_eq.png with fitted and theoretical r
     columns["fisher_rel"].push_back(3.25 * e + 2 * (lam - 2 + 1 / lam));
     columns["l1_to_eq"].push_back(1.44 * std::exp(-s) * (1 + 0.3 * e));
   }
-  const auto written =
-      viz::plot_diagnostics(t, columns, "ou_check", scratch.dir.string(),
-                            decay_rate_theories(ou_case()));
+  const auto written = viz::plot_diagnostics(t, columns, "ou_check", scratch.dir.string(),
+                                             decay_rate_theories(ou_case()));
   CHECK(written.size() == 2);
   CHECK(fs::exists(scratch.dir / "rel_entropy.png"));
   CHECK(fs::exists(scratch.dir / "l1_to_eq.png"));
   if (std::getenv("FPLAB_KEEP_TEST_OUTPUT"))  // to look at them
-    for (const auto& p : written) fs::copy_file(p, fs::temp_directory_path() / fs::path(p).filename(),
-                                                fs::copy_options::overwrite_existing);
+    for (const auto& p : written)
+      fs::copy_file(p, fs::temp_directory_path() / fs::path(p).filename(),
+                    fs::copy_options::overwrite_existing);
 }
 
 TEST_CASE("plots: the convergence plot of a refinement study") {
