@@ -34,6 +34,7 @@
 #include "viz/paraview_script.hpp"
 #include "viz/plot_series.hpp"
 #include "viz/render.hpp"
+#include "viz/viewer.hpp"
 
 namespace {
 
@@ -159,7 +160,7 @@ int cmd_render(const std::string& path, const std::string& reverse_path, fplab::
 // What the command line asked for, filled by CLI11.
 struct Options {
   bool quiet = false;
-  bool paraview_script = false;
+  bool paraview_script = false, height_field = false;
   std::string case_path, out_dir, result_path, levels_arg, refine_arg, model_path;
   std::string reverse_path, size, range = "fixed";
   fplab::RenderOptions render;  // render's picture options (its -o is out_dir)
@@ -167,7 +168,7 @@ struct Options {
 };
 
 struct Subcommands {
-  CLI::App *run, *verify, *train, *info, *render;
+  CLI::App *run, *verify, *train, *info, *render, *view;
 };
 
 // A command on a case file: CASE, -o into `out`, repeatable --set (every occurrence kept), -q.
@@ -220,6 +221,10 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
   c.render->add_flag("-q,--quiet", o.quiet, "warnings and errors only");
   c.render->add_flag("--paraview-script", o.paraview_script,
                      "write view_result.py (pvpython: opens result.xmf, saves a screenshot) instead");
+
+  c.view = app.add_subcommand("view", "interactive window: density, time slider, diagnostics");
+  c.view->add_option("RESULT", o.result_path, "result.h5")->required();
+  c.view->add_flag("--height-field", o.height_field, "draw the density as a height field");
   return c;
 }
 
@@ -240,6 +245,10 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
     fplab::RenderOptions ro = o.render;
     ro.out_dir = o.out_dir;
     return cmd_render(o.result_path, o.reverse_path, ro, o.size, o.range);
+  }
+  if (*c.view) {
+    fplab::view_result(o.result_path, {.height_field = o.height_field});
+    return 0;
   }
   return 1;
 }

@@ -16,7 +16,7 @@ packages=(cmake g++ make pkg-config git libfftw3-dev libeigen3-dev libhdf5-dev l
   doctest-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libmuparser-dev libbenchmark-dev librandom123-dev xvfb xauth python3 ffmpeg
   libtorch-dev python3-torch  # libtorch: learned scores (fplab-torch); python3-torch: their tests
-  python3-h5py)  # the ParaView check reads result.h5's /time with it
+  xdotool python3-h5py python3-pil python3-numpy)  # key presses for `fplab view`'s test; checks
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
