@@ -74,12 +74,14 @@ label.WindowLocation = "Upper Left Corner"
 # with room on the right for the colour bar. After a first render, which resets the camera.
 Render(view)
 x0, x1, y0, y1, z0, z1 = reader.GetDataInformation().GetBounds()
+scale = 0.55 * max(y1 - y0, (x1 - x0) * args.size[1] / args.size[0] / 0.8)
+cx = (x0 + x1) / 2 + 0.1 * scale * args.size[0] / args.size[1]  # the domain a little left of centre
 view.InteractionMode = "2D"
-view.CameraFocalPoint = [(x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2]
-view.CameraPosition = [(x0 + x1) / 2, (y0 + y1) / 2, z1 + 10 * max(x1 - x0, y1 - y0)]
+view.CameraFocalPoint = [cx, (y0 + y1) / 2, (z0 + z1) / 2]
+view.CameraPosition = [cx, (y0 + y1) / 2, z1 + 10 * max(x1 - x0, y1 - y0)]
 view.CameraViewUp = [0, 1, 0]
 view.CameraParallelProjection = 1
-view.CameraParallelScale = 0.55 * max(y1 - y0, (x1 - x0) * args.size[1] / args.size[0] / 0.8)
+view.CameraParallelScale = scale
 Render(view)
 SaveScreenshot(args.png, view, ImageResolution=args.size)
 print(args.png)
