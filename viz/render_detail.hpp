@@ -118,8 +118,9 @@ std::vector<int> snapshots_select(const std::vector<double>& times, const std::s
 
 // The diagnostics plots from columns over t, skipping those whose columns are absent:
 // mass_moments.png (mass, mean_x, mean_y), entropy.png (entropy), rel_entropy.png (rel_entropy,
-// fisher_rel; log-y), errors.png (l1_error, l2_error, linf_error; log-y). Returns paths written
-// (none without an X server, see plot_series_png).
+// fisher_rel; log-y), l1_to_eq.png (log-y), errors.png (l1_error, l2_error, linf_error; log-y),
+// the decay plots with their fitted rates (viz/plot_series.hpp has the overload that adds the
+// theory's). Returns paths written (none without an X server, see plot_series_png).
 std::vector<std::string> plot_diagnostics(const std::vector<double>& t,
                                           const std::map<std::string, std::vector<double>>& columns,
                                           const std::string& case_name, const std::string& png_dir);

@@ -12,6 +12,7 @@
 
 #include "io/result_file.hpp"
 #include "solver/errors.hpp"
+#include "viz/plot_series.hpp"
 #include "viz/png_io.hpp"
 #include "viz/render.hpp"
 #include "viz/render_detail.hpp"
@@ -151,7 +152,8 @@ std::vector<std::string> render_result(const std::string& h5_path, const RenderO
   }
   if (o.animate && viz::animation_encode((dir / "frames").string(), (dir / "density.mp4").string()))
     written.push_back((dir / "density.mp4").string());
-  for (auto& path : viz::plot_diagnostics(r.times, r.diagnostics, name, dir.string()))
+  for (auto& path : viz::plot_diagnostics(r.times, r.diagnostics, name, dir.string(),
+                                          result_decay_theories(r)))
     written.push_back(std::move(path));
   return written;
 }
