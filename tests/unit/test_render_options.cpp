@@ -256,6 +256,28 @@ TEST_CASE("render options: --log shows max·1e-3 halfway up the map") {
   CHECK(close(img.at(x, y), map_colour("viridis", 128)));
 }
 
+TEST_CASE("render options: --surface draws a height field beside the picture") {
+  FPLAB_REQUIRE_DISPLAY();
+  const fs::path dir = scratch("surface");
+  const std::string h5 = result_write(dir, {bump(1.0)}, {}, "name: options\n");
+  RenderOptions o;
+  o.surface = true;
+  o.width = 640;
+  o.height = 480;
+  const auto written = render_result(h5, o);
+  const std::string surface = (dir / "png" / "surface_0000.png").string();
+  CHECK(std::find(written.begin(), written.end(), surface) != written.end());
+  const Picture img = read_png(surface);
+  CHECK(img.width == 640);
+  CHECK(img.height == 480);
+  CHECK(pixel_variance(img) > 0.0);
+  // The peak stands up in viridis' top colour somewhere in the view.
+  int top = 0;
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x) top += close(img.at(x, y), map_colour("viridis", 255), 40);
+  CHECK(top > 0);
+}
+
 TEST_CASE("render options: the forward + reverse strip in one colour range") {
   FPLAB_REQUIRE_DISPLAY();
   const fs::path dir = scratch("strip");
