@@ -1,4 +1,4 @@
-// fplab: the command-line entry (SPEC §3): run, verify, train-score, info, render.
+// fplab: the command-line entry (docs/reference.md §3): run, verify, train-score, info, render, view.
 // Exit codes: 0 success; 2 invalid input; 3 numerical failure; 1 anything else.
 //
 // Sample runs:

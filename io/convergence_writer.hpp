@@ -1,4 +1,4 @@
-// Writing a refinement study (SPEC §3 `fplab verify`): the printed table, convergence.json and
+// Writing a refinement study (docs/reference.md §3 `fplab verify`): the printed table, convergence.json and
 // convergence.csv. The study itself comes from solver/convergence.hpp.
 #pragma once
 #include <string>

@@ -1,4 +1,4 @@
-// Reading result.h5 back (SPEC §6 layout) with the HDF5 C API: grid from the cell edges, times,
+// Reading result.h5 back (docs/reference.md §6 layout) with the HDF5 C API: grid from the cell edges, times,
 // diagnostics in column order, root attributes, and any snapshot of any field; `fplab info`.
 #include "io/result_file.hpp"
 

@@ -1,4 +1,4 @@
-// Reading a result.h5 back (SPEC §6 layout): grid, times, diagnostics, attributes, snapshots.
+// Reading a result.h5 back (docs/reference.md §6 layout): grid, times, diagnostics, attributes, snapshots.
 // Used by `fplab info`, `fplab render`, tabulated scores and tests.
 #pragma once
 #include <map>

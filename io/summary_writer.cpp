@@ -1,4 +1,4 @@
-// Run summary (SPEC §6): summary.json written with nlohmann-json when the run ends.
+// Run summary (docs/reference.md §6): summary.json written with nlohmann-json when the run ends.
 #include "io/summary_writer.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Run summary (SPEC §6): summary.json, a machine-readable record of what ran and how fast.
+// Run summary (docs/reference.md §6): summary.json, a machine-readable record of what ran and how fast.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <map>

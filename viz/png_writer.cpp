@@ -1,4 +1,4 @@
-// The `png` output format (SPEC §6 png/): a density picture at each output time and, at the end,
+// The `png` output format (docs/reference.md §6 png/): a density picture at each output time and, at the end,
 // the diagnostics plots from the rows collected along the run.
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// Density pictures (SPEC §6 png/): the layout of a row of density panels (plot rectangles in the
+// Density pictures (docs/reference.md §6 png/): the layout of a row of density panels (plot rectangles in the
 // domain's shape, tick values, margins for labels and colour bars), the no-X picture (the
 // colour-mapped fields alone, vtkImageMapToColors + vtkPNGWriter, which need no display) and the
 // public entry, which draws a one-panel row (render_panels.cpp).
@@ -153,26 +153,33 @@ void panels_check(const Grid2D& g, std::span<const Panel> panels, int width, int
         "density picture: the size must be at least 64x64 pixels (got {}x{}).", width, height));
 }
 
-namespace {
-
-// One panel's field coloured by its scale, cells as blocks of pixels (nearest neighbour, image
-// edges on the outer cell edges) in a w × h image. One point per cell, i fastest: VTK stores row
-// j = 0 (y = y0) first and vtkPNGWriter writes the last row at the top, so y points up.
-vtkSmartPointer<vtkImageResize> field_coloured(const Grid2D& g, const Panel& p, int w, int h) {
-  vtkNew<vtkImageData> image;
+vtkSmartPointer<vtkImageMapToColors> panel_colours(const Grid2D& g, const Panel& p, double x0,
+                                                   double y0, double sx, double sy) {
+  auto image = vtkSmartPointer<vtkImageData>::New();
   image->SetDimensions(g.nx, g.ny, 1);
+  image->SetOrigin(x0, y0, 0.0);
+  image->SetSpacing(sx, sy, 1.0);
   vtkNew<vtkDoubleArray> values;
   values->SetName("density");
   values->SetNumberOfValues(static_cast<vtkIdType>(g.size()));
+  // VTK's point order (i fastest, then j) is the field's row-major (j, i) order.
   std::copy(p.field.begin(), p.field.end(), values->GetPointer(0));
   image->GetPointData()->SetScalars(values);
-
-  vtkNew<vtkImageMapToColors> colours;
+  auto colours = vtkSmartPointer<vtkImageMapToColors>::New();
   colours->SetInputData(image);
   colours->SetLookupTable(lookup_table(p.scale));
   colours->SetOutputFormatToRGB();
+  return colours;
+}
+
+namespace {
+
+// One panel's field coloured by its scale, cells as blocks of pixels (nearest neighbour, image
+// edges on the outer cell edges) in a w × h image. VTK stores row j = 0 (y = y0) first and
+// vtkPNGWriter writes the last row at the top, so y points up.
+vtkSmartPointer<vtkImageResize> field_coloured(const Grid2D& g, const Panel& p, int w, int h) {
   auto resize = vtkSmartPointer<vtkImageResize>::New();
-  resize->SetInputConnection(colours->GetOutputPort());
+  resize->SetInputConnection(panel_colours(g, p)->GetOutputPort());
   resize->SetResizeMethodToOutputDimensions();
   resize->SetOutputDimensions(w, h, 1);
   resize->InterpolateOff();

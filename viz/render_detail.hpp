@@ -2,6 +2,7 @@
 // and scales, the layout of a row of density panels and its ticks, the no-X path, snapshot
 // selection, the 3D surface view and the animation.
 #pragma once
+#include <vtkImageMapToColors.h>
 #include <vtkLookupTable.h>
 #include <vtkSmartPointer.h>
 
@@ -46,6 +47,12 @@ struct Panel {
   bool colour_bar = true;
   std::string colorbar_label = "density";
 };
+
+// The panel's field as image data, one point per cell (origin x0, y0 and spacing sx, sy in the
+// caller's units), coloured through the panel's lookup table.
+vtkSmartPointer<vtkImageMapToColors> panel_colours(const Grid2D& g, const Panel& p,
+                                                   double x0 = 0.0, double y0 = 0.0,
+                                                   double sx = 1.0, double sy = 1.0);
 
 // Where each panel of a row lands in a width × height picture: plots of one size (the domain's
 // shape, as density_layout), each with its tick labels on the left and its colour bar (or a

@@ -91,21 +91,8 @@ struct Scene {
 // flat-coloured rectangle it averages over, exactly covering the plot rectangle.
 void field_add(Scene& s, const Grid2D& g, const Panel& p, const DensityLayout& L) {
   const double px = g.dx() * L.scale_x, py = g.dy() * L.scale_y;
-  vtkNew<vtkImageData> image;
-  image->SetDimensions(g.nx, g.ny, 1);
-  image->SetOrigin(L.left + 0.5 * px, L.bottom + 0.5 * py, 0.0);
-  image->SetSpacing(px, py, 1.0);
-  vtkNew<vtkDoubleArray> values;
-  values->SetName("density");
-  values->SetNumberOfValues(static_cast<vtkIdType>(g.size()));
-  // VTK's point order (i fastest, then j) is the field's row-major (j, i) order.
-  std::copy(p.field.begin(), p.field.end(), values->GetPointer(0));
-  image->GetPointData()->SetScalars(values);
-
-  vtkNew<vtkImageMapToColors> colours;
-  colours->SetInputData(image);
-  colours->SetLookupTable(lookup_table(p.scale));
-  colours->SetOutputFormatToRGB();
+  const auto colours =
+      panel_colours(g, p, L.left + 0.5 * px, L.bottom + 0.5 * py, px, py);
   vtkNew<vtkImageActor> actor;
   actor->GetMapper()->SetInputConnection(colours->GetOutputPort());
   actor->InterpolateOff();

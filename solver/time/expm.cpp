@@ -66,7 +66,6 @@ void IntegratorExpm::init(SpatialOperator& op) {
         "solver.integrator expm integrates time-independent operators exactly, but this case's "
         "coefficients depend on time (a schedule or a time-dependent drift); use crank_nicolson, "
         "bdf2 or rkl2");
-  const auto n = static_cast<Eigen::Index>(op.size());
   SparseMatrix A;
   b_.assign(op.size(), 0.0);
   op.assemble(ImplicitPart::whole, 0.0, A, b_);

@@ -45,4 +45,11 @@ inline CommandResult run_fplab(const std::string& args, const fs::path& dir) {
   return r;
 }
 
+// A 16x16 OU result with three snapshots (t = 0, 0.1, 0.2), HDF5 only, written into dir.
+inline CommandResult small_ou_result(const fs::path& dir) {
+  return run_fplab("run cases/ou_gaussian.yaml --set grid.nx=16 --set grid.ny=16 "
+                   "--set time.t_end=0.2 --set 'output.formats=[hdf5]' -q -o " + dir.string(),
+                   dir);
+}
+
 }  // namespace fplab_e2e

@@ -15,13 +15,7 @@ using fplab_e2e::slurp;
 namespace {
 
 // A 16x16 OU result with three snapshots in dir.
-void small_result(const fs::path& dir) {
-  const auto r = run_fplab("run cases/ou_gaussian.yaml --set grid.nx=16 --set grid.ny=16 "
-                           "--set time.t_end=0.2 --set 'output.formats=[hdf5]' -q -o " +
-                               dir.string(),
-                           dir);
-  REQUIRE(r.exit_code == 0);
-}
+void small_result(const fs::path& dir) { REQUIRE(fplab_e2e::small_ou_result(dir).exit_code == 0); }
 
 }  // namespace
 

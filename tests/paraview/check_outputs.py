@@ -1,4 +1,4 @@
-# ParaView's own readers open fplab's outputs (SPEC §6): result.xmf with Xdmf3ReaderS (the
+# ParaView's own readers open fplab's outputs (docs/reference.md §6): result.xmf with Xdmf3ReaderS (the
 # default for .xmf) and vtk/density.pvd with PVDReader, checked against diagnostics.csv.
 #
 # Usage (run by pvpython; rendering needs an X server, e.g. under xvfb-run):

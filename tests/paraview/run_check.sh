@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end ParaView check (SPEC §6): `fplab run` the OU demo case on a small grid, then open its
+# End-to-end ParaView check (docs/reference.md §6): `fplab run` the OU demo case on a small grid, then open its
 # result.xmf and vtk/density.pvd with ParaView's own readers (tests/paraview/check_outputs.py).
 # Usage: run_check.sh SRC_DIR WORK_DIR      env: FPLAB (the fplab program), PVPYTHON (pvpython)
 # Runs pvpython under its own Xvfb (xvfb-run, -noreset: PLATFORM.md) unless DISPLAY is set.
