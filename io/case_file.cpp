@@ -71,38 +71,16 @@ const Hints kEquationHints = {{"D", "diffusion.D"},
                               {"sigma_min", "schedule.sigma_min"},
                               {"sigma_max", "schedule.sigma_max"}};
 
-// Types docs/reference.md documents; the second list is known but not implemented yet.
+// The equation and density types a case may name (docs/reference.md §1, §2).
 const std::vector<std::string> kEquationTypes = {"fokker_planck", "heat", "bgk",
                                                  "reverse_fokker_planck"};
-const std::vector<std::string> kEquationTypesLater = {};
 const std::vector<std::string> kDensityTypes = {"gaussian",   "mixture",      "moons",
                                                 "swiss_roll", "checkerboard", "image"};
-const std::vector<std::string> kDensityTypesLater = {};
 // Initial blocks only: a previous run's last snapshot, and (reverse runs with an exact score)
 // the exact forward density at T.
 const std::vector<std::string> kInitialOnlyTypes = {"from_run", "forward_solution"};
 const std::vector<std::string> kScoreTypes = {"exact", "tabulated", "hdf5", "learned"};
 const std::vector<std::string> kFormats = {"hdf5", "vtk", "png"};
-// Names docs/reference.md documents for the registries (schemes, integrators, boundaries): those not
-// registered in this build are reported as "not implemented yet" rather than as misspellings.
-const std::vector<std::string> kDocumentedSchemes = {"upwind", "central", "muscl", "chang_cooper"};
-const std::vector<std::string> kDocumentedIntegrators = {
-    "euler", "ssprk3", "rk4", "rkl2", "backward_euler", "crank_nicolson", "bdf2", "imex_ars222",
-    "expm", "etdrk4", "if_rk4", "exact"};
-const std::vector<std::string> kDocumentedBoundaries = {"zero_flux", "periodic", "dirichlet"};
-
-std::vector<std::string> names_missing(const std::vector<std::string>& promised,
-                                       const std::vector<std::string>& registered) {
-  std::vector<std::string> out;
-  for (const auto& n : promised)
-    if (std::find(registered.begin(), registered.end(), n) == registered.end()) out.push_back(n);
-  return out;
-}
-
-std::string read_registered(const CaseItem& it, const std::vector<std::string>& registered,
-                            const std::vector<std::string>& promised) {
-  return read_choice(it, registered, names_missing(promised, registered));
-}
 
 // The keys each equation type takes (docs/reference.md §1); a new type adds its row here and a reader below.
 std::vector<std::string> equation_keys(const std::string& type) {
@@ -264,7 +242,7 @@ DensitySpec read_density(const CaseItem& it, const Extent& domain, bool initial 
   const CaseItem type = b.get("type");
   std::vector<std::string> types = kDensityTypes;
   if (initial) types.insert(types.end(), kInitialOnlyTypes.begin(), kInitialOnlyTypes.end());
-  d.type = type.present() ? read_choice(type, types, kDensityTypesLater) : "gaussian";
+  d.type = type.present() ? read_choice(type, types) : "gaussian";
   if (d.type == "from_run") {
     b.keys_allowed({"type", "path"}, "a from_run block");
     d.path = read_input_file(b.required("path", "a result.h5 file"), "a result.h5 file");
@@ -426,8 +404,7 @@ void read_reverse(const CaseBlock& b, EquationSpec& eq, const Extent& domain) {
 EquationSpec read_equation(const CaseItem& it, const Extent& domain) {
   const CaseBlock b(it, "an equation block such as {type: fokker_planck, drift: {type: linear}}");
   EquationSpec eq;
-  eq.type = read_choice(b.required("type", "one of " + join_names(kEquationTypes)), kEquationTypes,
-                        kEquationTypesLater);
+  eq.type = read_choice(b.required("type", "one of " + join_names(kEquationTypes)), kEquationTypes);
   b.keys_allowed(equation_keys(eq.type), "a " + eq.type + " equation", kEquationHints);
   if (eq.type == "reverse_fokker_planck") {
     read_reverse(b, eq, domain);
@@ -448,9 +425,9 @@ void read_solver(const CaseItem& it, SolverSpec& s) {
   if (const CaseItem v = b.get("method"); v.present())
     s.method = read_choice(v, {"finite_volume", "spectral"});
   if (const CaseItem v = b.get("scheme"); v.present())
-    s.scheme = read_registered(v, flux_scheme_names(), kDocumentedSchemes);
+    s.scheme = read_choice(v, flux_scheme_names());
   if (const CaseItem v = b.get("integrator"); v.present())
-    s.integrator = read_registered(v, integrator_names(), kDocumentedIntegrators);
+    s.integrator = read_choice(v, integrator_names());
   if (const CaseItem v = b.get("dt"); v.present()) {
     if (v.node.IsScalar() && v.node.Scalar() == "auto")
       s.dt.reset();
@@ -591,7 +568,7 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
   read_domain(b, c);
   read_grid(b, c);
   if (const CaseItem v = b.get("boundary"); v.present())
-    c.boundary = read_registered(v, boundary_names(), kDocumentedBoundaries);
+    c.boundary = read_choice(v, boundary_names());
   const Extent domain{c.x0, c.x1, c.y0, c.y1};
   c.equation = read_equation(b.required("equation", "an equation block with a type"), domain);
   c.initial = read_density(b.required("initial", "a density block such as {type: gaussian}"),

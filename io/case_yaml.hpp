@@ -78,9 +78,8 @@ double read_number(const CaseItem& it, std::string_view expected,
 long long read_integer(const CaseItem& it, std::string_view expected, long long lo, long long hi);
 std::string read_string(const CaseItem& it, std::string_view expected);  // non-empty scalar
 bool read_bool(const CaseItem& it);
-// One of `choices`; a name in `not_yet` is documented but not implemented yet.
-std::string read_choice(const CaseItem& it, const std::vector<std::string>& choices,
-                        const std::vector<std::string>& not_yet = {});
+// One of `choices` (a misspelt one gets the nearest name as a suggestion).
+std::string read_choice(const CaseItem& it, const std::vector<std::string>& choices);
 Vec2 read_vec2(const CaseItem& it, std::string_view expected);
 Mat2 read_mat2(const CaseItem& it, std::string_view expected);
 // The elements of a YAML list, keyed "key[i]".
