@@ -210,44 +210,48 @@ std::vector<double> ResultFile::read_field(const std::string& name, int k) const
   return out;
 }
 
+CaseIdentity case_identity(const ResultFile& r) {
+  CaseIdentity id;
+  const auto it = r.attributes.find("case_yaml");
+  if (it == r.attributes.end()) return id;
+  try {
+    const YAML::Node c = YAML::Load(it->second);
+    const auto get = [](const YAML::Node& n, std::string& out) {
+      if (n && n.IsScalar()) out = n.as<std::string>();
+    };
+    if (c.IsMap()) {
+      get(c["name"], id.name);
+      get(c["boundary"], id.boundary);
+      if (c["equation"]) get(c["equation"]["type"], id.equation);
+      if (c["solver"]) {
+        get(c["solver"]["method"], id.method);
+        get(c["solver"]["scheme"], id.scheme);
+        get(c["solver"]["integrator"], id.integrator);
+      }
+    }
+  } catch (const YAML::Exception&) {
+    // An unparsable case echo leaves "?" in place: the numbers are still worth showing.
+  }
+  return id;
+}
+
+
 std::string describe_result(const ResultFile& r) {
   const auto attr = [&](const char* key) {
     const auto it = r.attributes.find(key);
     return it == r.attributes.end() || it->second.empty() ? std::string("?") : it->second;
   };
-  // The case's identity comes from the resolved case stored with the result.
-  std::string name = "?", equation = "?", method = "?", scheme = "?", integrator = "?",
-              boundary = "?";
-  try {
-    const YAML::Node c = YAML::Load(attr("case_yaml"));
-    const auto get = [](const YAML::Node& n, std::string& out) {
-      if (n && n.IsScalar()) out = n.as<std::string>();
-    };
-    if (c.IsMap()) {
-      get(c["name"], name);
-      get(c["boundary"], boundary);
-      if (c["equation"]) get(c["equation"]["type"], equation);
-      if (c["solver"]) {
-        get(c["solver"]["method"], method);
-        get(c["solver"]["scheme"], scheme);
-        get(c["solver"]["integrator"], integrator);
-      }
-    }
-  } catch (const YAML::Exception&) {
-    // An unparsable case echo leaves "?" in place: the numbers below are still worth showing.
-  }
-
+  const CaseIdentity id = case_identity(r);
   const Grid2D& g = r.grid;
   std::string s;
   auto out = std::back_inserter(s);
   fmt::format_to(out, "result      {}\n", r.path);
-  fmt::format_to(out, "case        {}  ({}; {} / {})\n", name, equation,
-                 method_label(method, scheme, boundary),
-                 integrator);
+  fmt::format_to(out, "case        {}  ({}; {} / {})\n", id.name, id.equation,
+                 method_label(id.method, id.scheme, id.boundary), id.integrator);
   fmt::format_to(out,
                  "grid        {} x {} cells on [{:g}, {:g}] x [{:g}, {:g}], dx = {:.6g}, "
                  "dy = {:.6g}, boundary {}\n",
-                 g.nx, g.ny, g.x0, g.x1, g.y0, g.y1, g.dx(), g.dy(), boundary);
+                 g.nx, g.ny, g.x0, g.x1, g.y0, g.y1, g.dx(), g.dy(), id.boundary);
   if (r.times.empty())
     fmt::format_to(out, "times       none written\n");
   else

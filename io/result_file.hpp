@@ -32,6 +32,14 @@ ResultFile open_result(const std::string& path);
 // when its case echo is absent or no longer loads (e.g. an input file it names is gone).
 std::map<std::string, DecayTheory> result_decay_theories(const ResultFile& r);
 
+// What the resolved case stored with a result (attribute case_yaml, read as plain YAML: it need
+// not load as a case) says it was; "?" where it says nothing or cannot be parsed.
+struct CaseIdentity {
+  std::string name = "?", equation = "?", method = "?", scheme = "?", integrator = "?",
+              boundary = "?";
+};
+CaseIdentity case_identity(const ResultFile& r);
+
 // What `fplab info` prints: case, grid, times, diagnostics at the last time, and the decay rates
 // of rel_entropy, fisher_rel and l1_to_eq fitted to the stored series, with the theory's.
 std::string describe_result(const ResultFile& r);

@@ -4,7 +4,6 @@
 #include "viz/render_reference.hpp"
 
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -39,20 +38,9 @@ std::vector<double> data_density(const CaseSpec& spec, const ResultFile& r) {
   return forward.read_density(0);
 }
 
-// Whether the stored case names a reverse equation (read as plain YAML: a case of another kind
-// need not load for that).
-bool is_reverse(const std::string& yaml) {
-  try {
-    const YAML::Node type = YAML::Load(yaml)["equation"]["type"];
-    return type && type.IsScalar() && type.as<std::string>() == "reverse_fokker_planck";
-  } catch (const YAML::Exception&) {
-    return false;
-  }
-}
-
 std::vector<double> reverse_data_density(const ResultFile& r) {
   const auto yaml = attribute(r, "case_yaml");
-  if (!yaml || !is_reverse(*yaml)) return {};
+  if (!yaml || case_identity(r).equation != "reverse_fokker_planck") return {};
   try {
     return data_density(parse_case(*yaml, r.path + " (case_yaml)"), r);
   } catch (const InputError& e) {
@@ -73,15 +61,8 @@ Reference reference_of(const ResultFile& r) {
 }
 
 std::string case_name_of(const ResultFile& r) {
-  if (const auto yaml = attribute(r, "case_yaml")) {
-    try {
-      const YAML::Node node = YAML::Load(*yaml);
-      if (node.IsMap() && node["name"] && node["name"].IsScalar())
-        return node["name"].as<std::string>();
-    } catch (const YAML::Exception&) {
-      // An unreadable echo only costs the title its case name.
-    }
-  }
+  // An unreadable echo only costs the title its case name: the folder's stands in.
+  if (const std::string name = case_identity(r).name; name != "?") return name;
   const auto folder = std::filesystem::absolute(r.path).parent_path().filename().string();
   return folder.empty() ? std::string("result") : folder;
 }
