@@ -26,15 +26,14 @@
 #include "io/convergence_writer.hpp"
 #include "io/problem_inputs.hpp"
 #include "io/result_file.hpp"
+#include "io/vtk_module.hpp"
 #include "io/writers.hpp"
 #include "solver/convergence.hpp"
 #include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
-#include "viz/paraview_script.hpp"
-#include "viz/plot_series.hpp"
-#include "viz/render.hpp"
-#include "viz/viewer.hpp"
+#include "viz/render.hpp"  // RenderOptions; the drawing itself is in the VTK module
+#include "viz/viewer.hpp"  // ViewOptions
 
 namespace {
 
@@ -81,7 +80,8 @@ int cmd_run(const std::string& case_path, const std::string& out_dir,
   spdlog::info("resolved case ({}):\n{}", case_path, spec.resolved_yaml);
 
   auto writers = fplab::make_writers(spec);
-  if (spec.output.has("png")) writers.push_back(fplab::make_png_writer(spec));
+  if (spec.output.has("png"))
+    writers.push_back(fplab::vtk_module("output.formats: png").make_png_writer(spec));
   std::vector<fplab::OutputSink*> sinks;
   for (auto& w : writers) sinks.push_back(w.get());
 
@@ -133,7 +133,8 @@ int cmd_verify(const std::string& case_path, const std::string& out_dir,
   fplab::write_convergence(spec, study, spec.verify.expected_order, spec.verify.tolerance, passed,
                            dir);
   std::filesystem::remove(dir + "/convergence.png");  // never report an older run's plot
-  fplab::plot_convergence_png(spec, study, spec.verify.expected_order, dir + "/convergence.png");
+  fplab::vtk_module("the convergence plot of fplab verify")
+      .plot_convergence_png(spec, study, spec.verify.expected_order, dir + "/convergence.png");
   // The plot needs an X server (it is skipped with a warning without one): say what exists.
   fmt::print("wrote {}/convergence.json, convergence.csv{}\n", dir,
              std::filesystem::exists(dir + "/convergence.png") ? ", convergence.png" : "");
@@ -149,10 +150,11 @@ int cmd_info(const std::string& path) {
 // `fplab render RESULT [REVERSE]`: RESULT's pictures, or with REVERSE the forward + reverse strip.
 int cmd_render(const std::string& path, const std::string& reverse_path, fplab::RenderOptions ro,
                const std::string& size, const std::string& range) {
-  if (!size.empty()) std::tie(ro.width, ro.height) = fplab::picture_size_parse(size);
+  const fplab::VtkModule& vtk = fplab::vtk_module("fplab render");
+  if (!size.empty()) std::tie(ro.width, ro.height) = vtk.picture_size_parse(size);
   ro.per_frame = range == "per-frame";
-  const auto written = reverse_path.empty() ? fplab::render_result(path, ro)
-                                            : fplab::render_strip(path, reverse_path, ro);
+  const auto written = reverse_path.empty() ? vtk.render_result(path, ro)
+                                            : vtk.render_strip(path, reverse_path, ro);
   for (const auto& p : written) fmt::print("{}\n", p);
   return 0;
 }
@@ -238,7 +240,8 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
   }
   if (*c.info) return cmd_info(o.result_path);
   if (*c.render && o.paraview_script) {
-    fmt::print("{}\n", fplab::write_paraview_script(o.result_path, o.out_dir));
+    fmt::print("{}\n", fplab::vtk_module("fplab render --paraview-script")
+                           .write_paraview_script(o.result_path, o.out_dir));
     return 0;
   }
   if (*c.render) {
@@ -247,7 +250,7 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
     return cmd_render(o.result_path, o.reverse_path, ro, o.size, o.range);
   }
   if (*c.view) {
-    fplab::view_result(o.result_path, {.height_field = o.height_field});
+    fplab::vtk_module("fplab view").view_result(o.result_path, {.height_field = o.height_field});
     return 0;
   }
   return 1;

@@ -15,7 +15,7 @@
 #include <utility>
 
 #include "io/case_yaml.hpp"
-#include "io/grey_image.hpp"
+#include "io/vtk_module.hpp"
 #include "solver/data_density.hpp"
 #include "solver/errors.hpp"
 #include "solver/fv/fv_operator.hpp"
@@ -191,8 +191,9 @@ Extent read_extent(const CaseItem& it) {
 void read_picture(const CaseItem& path, DensitySpec& d) {
   const auto [given, resolved] = input_path(path, "the path of a PNG picture");
   d.path = resolved;
+  const VtkModule& vtk = vtk_module("density type image (a PNG picture)");
   try {
-    d.image = read_grey_png(d.path);
+    d.image = vtk.read_grey_png(d.path);
   } catch (const std::runtime_error& e) {
     path.fail(fmt::format("cannot read the picture '{}' ({}): {}", given, d.path, e.what()));
   }

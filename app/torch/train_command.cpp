@@ -7,11 +7,11 @@
 #include <fstream>
 
 #include "app/torch_handoff.hpp"
+#include "io/vtk_module.hpp"
 #include "solver/equations/fokker_planck.hpp"
 #include "solver/learned/learned_score.hpp"
 #include "solver/learned/train_score.hpp"
 #include "solver/score/exact_score.hpp"
-#include "viz/render.hpp"
 
 namespace fplab {
 
@@ -61,8 +61,9 @@ int train_score_command(const CaseSpec& spec, const std::string& model_path, boo
   }
   out.close();
   fs::remove(png);  // never list an older run's plot
-  plot_xy_png(it, "iteration", true, {{"loss", r.loss}},
-              spec.name + ": denoising score-matching loss", true, png);
+  vtk_module("the loss plot of fplab train-score")
+      .plot_xy_png(it, "iteration", true, {{"loss", r.loss}},
+                   spec.name + ": denoising score-matching loss", true, png);
   fmt::print("fplab train-score: {}\n  model     {}\n  loss      {:.5f} (last), {} iterations\n"
              "  time      {:.1f} s ({:.0f} samples/s)\n  history   {}{}\n",
              spec.name, model.string(), r.loss.back(), r.loss.size(), r.seconds,
