@@ -4,7 +4,7 @@
 // (upwind, central, muscl, chang_cooper × ssprk3, rkl2, expm, crank_nicolson where valid) on
 // N = 32…512 and spectral etdrk4 at several dt on N = 16…64 — with output cut to summary.json and
 // diagnostics.csv; measures the whole-process wall time itself (fork/exec to exit), takes the
-// solve time (wall_seconds) and L1 (final.l1_error) from summary.json, repeats quick runs and keeps
+// solve time (wall_seconds) and L1 (final.l1_error) from summary.json, repeats short runs and keeps
 // the median; writes work_precision.csv, draws wall time against L1 (log–log, one line per method)
 // and prints the best configuration for each of issue 12's targets. docs/work_precision.md has the
 // command that made docs/work_precision.png.
@@ -608,7 +608,7 @@ int main(int argc, char** argv) {
   std::string spectral_dts_arg = "0.1,0.05,0.02,0.01";
   std::string fftw_planning = "estimate";
   double cn_dt = 0.02, rkl2_cfl = 0.4;
-  double budget = 60.0, timeout = 180.0, quick = 0.2;
+  double budget = 60.0, timeout = 180.0, quick = 0.2, medium = 2.0;
   int repeats = 5;
   std::vector<std::string> only, env_sets;
   std::string plot_only, png, title = "fplab work-precision, ou_gaussian to t = 1";
@@ -633,6 +633,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--timeout", timeout, "kill a run after this many seconds")->capture_default_str();
   app.add_option("--quick", quick, "runs at most this long (s) are repeated")
+      ->capture_default_str();
+  app.add_option("--medium", medium,
+                 "runs at most this long (s) and longer than --quick run 3 times")
       ->capture_default_str();
   app.add_option("--repeats", repeats, "runs of a quick configuration (median kept)")
       ->capture_default_str();
@@ -784,7 +787,8 @@ int main(int argc, char** argv) {
       const std::vector<std::string> args = base_args(r, dir);
       const std::string log = dir + "/run.log";
       std::vector<double> whole, solve, cpu;
-      for (int k = 0; k < std::max(repeats, 1); ++k) {
+      int wanted = std::max(repeats, 1);  // fixed by the first run's time
+      for (int k = 0; k < wanted; ++k) {
         fs::remove(dir + "/summary.json");
         const ProcessResult p = run_process(args, log, timeout);
         if (p.timed_out) {
@@ -811,7 +815,10 @@ int main(int argc, char** argv) {
         whole.push_back(p.wall_s);
         solve.push_back(j.at("wall_seconds").get<double>());
         cpu.push_back(p.cpu_s);
-        if (p.wall_s > quick) break;  // slow runs once
+        // Quick runs `repeats` times, medium ones 3 times (a single run caught by another
+        // process's burst would also skew the next grid's prediction), slow ones once.
+        if (k == 0)
+          wanted = p.wall_s <= quick ? wanted : p.wall_s <= medium ? std::min(3, wanted) : 1;
       }
       if (r.status.empty()) {
         r.status = "ok";
