@@ -5,6 +5,7 @@
 // nothing else about it; one file per equation under solver/equations/.
 #pragma once
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -32,6 +33,9 @@ class Equation {
   // One point, for tests and messages (drift_batch on one point).
   Vec2 drift(double x, double y, double t) const;
   virtual bool drift_depends_on_time() const { return false; }
+  // A(t) when the drift is linear, f(x, t) = A(t) x (then an operator may compute it at its
+  // points on the fly instead of storing it); nullopt for any other drift.
+  virtual std::optional<Mat2> linear_drift(double /*t*/) const { return std::nullopt; }
   // A potential U with f = −∇U, when the drift is one (exponential-fitting schemes difference U
   // across faces so that e^{−U/K} is an exact discrete equilibrium).
   virtual bool has_potential() const { return false; }

@@ -118,6 +118,11 @@ void FokkerPlanck::drift_batch(std::span<const double> xs, std::span<const doubl
   }
 }
 
+std::optional<Mat2> FokkerPlanck::linear_drift(double t) const {
+  if (kind_ != DriftKind::linear || !has_drift_) return std::nullopt;
+  return Mat2(-schedule_.a(t) * C_);
+}
+
 std::optional<double> FokkerPlanck::drift_ratio(double t, double t_ref) const {
   if (!drift_time_) return 1.0;
   const double a_ref = schedule_.a(t_ref);

@@ -25,6 +25,7 @@ class FokkerPlanck : public Equation {
   void drift_batch(std::span<const double> xs, std::span<const double> ys, double t,
                    std::span<double> out_x, std::span<double> out_y) const override;
   bool drift_depends_on_time() const override { return drift_time_; }
+  std::optional<Mat2> linear_drift(double t) const override;
   // r with f(x, t) = r · f(x, t_ref) for every x, when the drift's time dependence is a scalar
   // factor (none, or a(t) of a linear drift): a caller may then keep f(·, t_ref) and scale it.
   // nullopt otherwise (an expression in t, or a(t_ref) = 0).

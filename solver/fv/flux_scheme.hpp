@@ -10,20 +10,43 @@ namespace fplab {
 
 // One line of n faces that share a normal direction. Face k lies between cell L[k] (the low side)
 // and cell R[k] (the high side); LL[k] and RR[k] are the next cells outwards, so a reconstruction
-// may read two cells each side. v[k] is the normal drift velocity f·n at the face centre (or
-// −ΔU/h across the face for a potential drift and a scheme with includes_diffusion()). K is the
+// may read two cells each side. The normal drift velocity f·n at face k is v[k], or v0 + k dv
+// when v is null (a linear drift is affine along a line, so the operator need not store it); for
+// a potential drift and a scheme with includes_diffusion() it is −ΔU/h across the face. K is the
 // normal diffusion coefficient K_nn (constant in space) and h the cell width across the faces;
-// only schemes with includes_diffusion() read them.
+// only schemes with includes_diffusion() read them. w[k], when w is set, is the scheme's
+// face_weights for face k, computed once for as long as the cell Péclet numbers v h/K hold.
+// c_diff is the operator's own centred normal diffusion K_nn/h: every scheme returns its drift
+// flux minus c_diff (R − L), so that one pass over the line makes the whole normal flux.
 struct FaceLine {
   const double* LL;
   const double* L;
   const double* R;
   const double* RR;
   const double* v;
-  int n;
+  double v0 = 0.0, dv = 0.0;
+  int n = 0;
   double K = 0.0;
   double h = 1.0;
+  const double* w = nullptr;
+  double c_diff = 0.0;
+  double velocity(int k) const { return v ? v[k] : v0 + k * dv; }
 };
+
+// The line loop every scheme shares: out[k] = face(v_k, k) − c_diff (R[k] − L[k]), with v_k read
+// or computed as FaceLine says. `face` is the scheme's one-face formula (inlined, vectorisable).
+template <class Face>
+inline void for_each_face(const FaceLine& f, double* out, Face face) {
+  const double c = f.c_diff;
+  const double *L = f.L, *R = f.R;
+  if (f.v) {
+#pragma omp simd
+    for (int k = 0; k < f.n; ++k) out[k] = face(f.v[k], k) - c * (R[k] - L[k]);
+  } else {
+#pragma omp simd
+    for (int k = 0; k < f.n; ++k) out[k] = face(f.v0 + k * f.dv, k) - c * (R[k] - L[k]);
+  }
+}
 
 class FluxScheme {
  public:
@@ -43,8 +66,15 @@ class FluxScheme {
   // flux): implicit integrators can then assemble the operator as a sparse matrix. Limited
   // reconstructions (muscl) are nonlinear and read LL and RR too.
   virtual bool is_linear() const { return true; }
+  // Per-face weights that depend on the cell Péclet number only (the Bernoulli factors of
+  // exponential fitting): costly to evaluate, so the operator stores them while v h/K holds and
+  // hands them back in FaceLine::w. Schemes without any say so.
+  virtual bool has_face_weights() const { return false; }
+  virtual void face_weights(const double* /*v*/, int /*n*/, double /*K*/, double /*h*/,
+                            double* /*w*/) const {}
   // out[k] = drift flux through face k (positive towards the high side), or drift − normal
-  // diffusion flux when includes_diffusion(). Must not allocate.
+  // diffusion flux when includes_diffusion(), minus c_diff (R − L) (see for_each_face). Must not
+  // allocate.
   virtual void flux_line(const FaceLine& line, double* out) const = 0;
 };
 

@@ -2,17 +2,26 @@
 // form on the cell-centred grid (LeVeque, "Finite Volume Methods for Hyperbolic Problems", 2002,
 // ch. 4 and 6 for the drift fluxes; second-order diffusion fluxes with cross terms).
 //
-// Every face flux (drift − diffusion) is computed once, stored, then subtracted from one cell and
-// added to the other, so the discrete mass Σ p_ij dx dy changes only by round-off; zero_flux
-// walls carry no flux, a periodic wall's two copies are the same stored number, and the flux
-// through an absorbing (dirichlet) wall leaves the domain and is booked as outflow().
+// Every face flux (drift − diffusion) is subtracted from one cell and added to the other, so the
+// discrete mass Σ p_ij dx dy changes only by round-off; zero_flux walls carry no flux, a periodic
+// wall's two sides are the same number, and the flux through an absorbing (dirichlet) wall leaves
+// the domain and is booked as outflow().
+//
+// A stage is one fused sweep over the rows (rhs): each thread walks its block of rows, computing
+// a row's x-face fluxes and the y-face row above it into small per-thread buffers (the face row
+// below is the previous row's) and differencing them into the cell update at once. Nothing of
+// grid size is written but the result, and a linear drift's face velocities are computed on the
+// fly, so a stage streams little more than the state and the result (bench/bench_fv.cpp).
 #include "solver/fv/fv_operator.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+
+#include <omp.h>
 
 #include "solver/errors.hpp"
 #include "solver/fv/boundary.hpp"
@@ -51,18 +60,47 @@ class FVOperator final : public SpatialOperator {
   double outflow() const override { return outflow_; }
 
  private:
-  // Padded (ghost-celled) buffers: cell (i, j), i ∈ [−2, nx+2), j ∈ [−2, ny+2).
-  std::size_t pidx(int i, int j) const {
-    return static_cast<std::size_t>(j + kGhost) * px_ + static_cast<std::size_t>(i + kGhost);
-  }
-  void fill_ghosts(double* b) const;  // call inside a parallel region (orphaned omp for)
+  // What a stage needs, fixed once per right-hand side (see stage_of).
+  struct Stage {
+    const double* u;
+    double kxx, kyy, kxy;  // K(t) when diffusion is asked for, else 0
+    double dxx, dyy;       // the operator's normal diffusion (0 when the scheme includes it)
+    bool cross, diffuse, scheme_flux;
+    double wall_drift;            // 1 when drift is asked for (absorbing walls), else 0
+    std::optional<Mat2> A;        // linear drift f = A x: face velocities on the fly
+    bool weights;                 // FaceLine::w from wx_, wy_
+    const double* peq;            // relaxation target, or null
+  };
+  // Per-thread rows of a fused stage, sized once (no allocation inside a step).
+  struct RowScratch {
+    std::vector<double> row;           // a cell row with two ghosts each side (nx + 4)
+    std::vector<double> fx;            // the row's x-face fluxes (nx + 1)
+    std::vector<double> g_lo, g_hi;    // the y-face fluxes below and above the row (nx)
+    std::vector<double> t_lo, t_hi;    // ∂x p of the rows either side of a y-face (nx)
+    std::vector<double> dyp;           // ∂y p along the row, one ghost each side (nx + 2)
+  };
+
   void make_face_evaluators();
   void refresh_drift(double t) const;
+  void refresh_weights(double t) const;
+  bool peclet_unchanged(double t) const;
   void potential_face_drifts(double t) const;
   double max_outflow_rate() const;
   double mass_of(std::span<const double> u) const;
   // The terms `terms` (a Term mask) of the right-hand side; no side effects.
   void rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms);
+  Stage stage_of(std::span<const double> u, double t, unsigned terms);
+  void fill_ghost_rows(const double* u);
+  const double* row_ptr(const Stage& s, int j) const;
+  void set_velocities(const Stage& s, int axis, int line, int first, FaceLine& f) const;
+  void line_fluxes(const Stage& s, FaceLine& line, const double* tan_lo,
+                   const double* tan_hi, double k_op, double* out) const;
+  double wall_flux(const Stage& s, double v, double p, double knn, double h, bool high) const;
+  void x_faces(const Stage& s, int j, RowScratch& w) const;
+  void y_faces(const Stage& s, int jf, RowScratch& w, double* G) const;
+  void x_derivative(const double* row, double* out) const;
+  void y_derivative(const Stage& s, int j, double* out) const;
+  void update_row(const Stage& s, int j, const RowScratch& w, double* out) const;
   double stable_dt(double t, unsigned terms) const;
   static unsigned terms_of(ImplicitPart part) {
     return part == ImplicitPart::whole ? kAll : (kDiffusion | kRelaxation);
@@ -72,13 +110,14 @@ class FVOperator final : public SpatialOperator {
   Grid2D g_;
   BoundaryKind boundary_;
   std::unique_ptr<FluxScheme> scheme_;
-  int nx_, ny_, px_, py_;
+  int nx_, ny_;
   double dx_, dy_;
   bool periodic_, dirichlet_;
   double ghost_sign_;  // +1 even reflection (zero_flux), −1 odd (dirichlet: wall value 0)
   bool has_drift_, has_diffusion_, drift_varies_;
   bool combined_;       // the scheme returns drift + normal diffusion (chang_cooper)
   bool use_potential_;  // face drifts −ΔU/h from the equation's potential (combined_ only)
+  bool use_weights_;    // the scheme stores per-face weights (scheme_->has_face_weights())
   // Absorbing walls: mass that has left, and the mass at the last accepted step (set by the
   // first right-hand side, which every integrator evaluates at the step's start state).
   double outflow_ = 0.0, mass_prev_ = 0.0;
@@ -86,10 +125,8 @@ class FVOperator final : public SpatialOperator {
   double inv_tau_ = 0.0;  // 1/τ, 0 without relaxation
   std::vector<double> p_eq_;
 
-  std::vector<double> pad_;        // the state with ghost cells
-  std::vector<double> dxp_, dyp_;  // centred ∂x p, ∂y p per cell (cross diffusion only), padded
-  std::vector<double> fx_;         // x-face fluxes, face i of row j at j (nx+1) + i, i ∈ [0, nx]
-  std::vector<double> fy_;         // y-face fluxes, face j of column i at j nx + i, j ∈ [0, ny]
+  std::vector<RowScratch> scratch_;  // one per thread
+  std::vector<double> ghost_rows_;   // dirichlet: the odd mirrors of rows 1, 0, ny−1, ny−2
 
   // Face-centre normal drift velocities, same layout as fx_/fy_, and the largest drift outflow
   // rate of a cell, Σ_faces max(f·n_out, 0)/h. A cache refreshed when t changes (drift depending
@@ -99,6 +136,12 @@ class FVOperator final : public SpatialOperator {
   mutable bool v_valid_ = false;
   mutable double max_outflow_ = 0.0;  // of the cached velocities, when outflow_valid_
   mutable bool outflow_valid_ = false;
+  // Face weights of the scheme (layout of vx_/vy_), valid while the cell Péclet numbers are those
+  // of w_time_ (see peclet_unchanged).
+  mutable std::vector<double> wx_, wy_;
+  mutable double w_time_ = 0.0;
+  mutable bool w_valid_ = false;
+  mutable Mat2 w_K_ = Mat2::Zero(), w_A_ = Mat2::Zero();
   // The equation's drift at the x- and y-face centres (made once; see make_face_evaluators).
   mutable std::unique_ptr<FieldAtPoints> drift_xf_, drift_yf_;
 
@@ -121,8 +164,6 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
       scheme_(std::move(scheme)),
       nx_(g.nx),
       ny_(g.ny),
-      px_(g.nx + 2 * kGhost),
-      py_(g.ny + 2 * kGhost),
       dx_(g.dx()),
       dy_(g.dy()),
       periodic_(boundary == BoundaryKind::periodic),
@@ -132,7 +173,8 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
       has_diffusion_(eq.has_diffusion()),
       drift_varies_(eq.drift_depends_on_time()),
       combined_(scheme_->includes_diffusion()),
-      use_potential_(combined_ && eq.has_drift() && eq.has_potential()) {
+      use_potential_(combined_ && eq.has_drift() && eq.has_potential()),
+      use_weights_(scheme_->has_face_weights()) {
   if (nx_ < 2 || ny_ < 2)
     throw InputError(
         "the finite-volume method needs at least 2 cells in each direction (got nx = " +
@@ -149,16 +191,24 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
     p_eq_.resize(g.size());
     eq.equilibrium(g, p_eq_, Sampling::cell_average);  // FV unknowns are cell averages
   }
-  pad_.assign(static_cast<std::size_t>(px_) * py_, 0.0);
-  if (has_diffusion_) {
-    // K(t) = d(t) D may vanish at t = 0 (subvp) and not later: keep the cross buffers always.
-    dxp_.assign(pad_.size(), 0.0);
-    dyp_.assign(pad_.size(), 0.0);
+  const std::size_t nxf = static_cast<std::size_t>(nx_) + 1, nxs = static_cast<std::size_t>(nx_);
+  scratch_.resize(static_cast<std::size_t>(std::max(1, omp_get_max_threads())));
+  for (RowScratch& w : scratch_) {
+    w.row.assign(nxs + 2 * kGhost, 0.0);
+    w.fx.assign(nxf, 0.0);
+    w.g_lo.assign(nxs, 0.0);
+    w.g_hi.assign(nxs, 0.0);
+    w.t_lo.assign(nxs, 0.0);
+    w.t_hi.assign(nxs, 0.0);
+    w.dyp.assign(nxs + 2, 0.0);
   }
-  fx_.assign(static_cast<std::size_t>(nx_ + 1) * ny_, 0.0);
-  fy_.assign(static_cast<std::size_t>(nx_) * (ny_ + 1), 0.0);
-  vx_.assign(fx_.size(), 0.0);
-  vy_.assign(fy_.size(), 0.0);
+  if (dirichlet_) ghost_rows_.assign(4 * nxs, 0.0);
+  vx_.assign(nxf * ny_, 0.0);
+  vy_.assign(nxs * (ny_ + 1), 0.0);
+  if (use_weights_) {
+    wx_.assign(vx_.size(), 1.0);
+    wy_.assign(vy_.size(), 1.0);
+  }
   if (has_drift_) make_face_evaluators();
   refresh_drift(0.0);
 }
@@ -223,26 +273,6 @@ void FVOperator::potential_face_drifts(double t) const {
   }
 }
 
-void FVOperator::fill_ghosts(double* b) const {
-  // Rows first (interior columns), then columns over every row, so the corners are filled too
-  // (the periodic cross-diffusion stencil of a corner face reads them). Mirrors are even for
-  // zero_flux and odd for dirichlet (the linear interpolant through a ghost and its mirror
-  // vanishes on the wall, so a reconstruction reading them sees the wall value 0).
-  const double s = ghost_sign_;
-#pragma omp for schedule(static)
-  for (int i = 0; i < nx_; ++i)
-    for (int k = 1; k <= kGhost; ++k) {
-      b[pidx(i, -k)] = periodic_ ? b[pidx(i, ny_ - k)] : s * b[pidx(i, k - 1)];
-      b[pidx(i, ny_ - 1 + k)] = periodic_ ? b[pidx(i, k - 1)] : s * b[pidx(i, ny_ - k)];
-    }
-#pragma omp for schedule(static)
-  for (int j = -kGhost; j < ny_ + kGhost; ++j)
-    for (int k = 1; k <= kGhost; ++k) {
-      b[pidx(-k, j)] = periodic_ ? b[pidx(nx_ - k, j)] : s * b[pidx(k - 1, j)];
-      b[pidx(nx_ - 1 + k, j)] = periodic_ ? b[pidx(k - 1, j)] : s * b[pidx(nx_ - k, j)];
-    }
-}
-
 void FVOperator::explicit_rhs(std::span<const double> u, double t, std::span<double> out) {
   if (dirichlet_ && !mass_set_) begin(u, t);  // a caller that skipped begin(): u starts
   rhs(u, t, out, kAll);
@@ -259,160 +289,265 @@ void FVOperator::begin(std::span<const double> u0, double /*t0*/) {
   mass_set_ = true;
 }
 
-void FVOperator::rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms) {
+// The cell Péclet numbers v h/K_nn, and so the stored face weights, still hold at t when neither
+// the drift nor K changes, or when a linear drift and K(t) = d(t) D scale by one factor (the VP
+// schedule: a(t) = β/2, d(t) = β).
+bool FVOperator::peclet_unchanged(double t) const {
+  if (!has_drift_ || (!drift_varies_ && !eq_.diffusion_depends_on_time())) return true;
+  const std::optional<Mat2> A = eq_.linear_drift(t);
+  if (!A) return false;
+  const Mat2 K = eq_.diffusion(t);
+  const double kn = w_K_.cwiseAbs().maxCoeff(), an = w_A_.cwiseAbs().maxCoeff();
+  if (!(kn > 0.0) || !(an > 0.0)) return false;
+  const double c = K.cwiseAbs().maxCoeff() / kn;
+  return (K - c * w_K_).cwiseAbs().maxCoeff() <= 1e-14 * c * kn &&
+         (*A - c * w_A_).cwiseAbs().maxCoeff() <= 1e-14 * c * an;
+}
+
+void FVOperator::refresh_weights(double t) const {
+  if (!use_weights_) return;
+  if (w_valid_ && (t == w_time_ || peclet_unchanged(t))) return;
   refresh_drift(t);
+  const Mat2 K = has_diffusion_ ? eq_.diffusion(t) : Mat2::Zero();
+  const int nxf = nx_ + 1;
+#pragma omp parallel for schedule(static) if (g_.size() >= kParallelMinCells)
+  for (int j = 0; j <= ny_; ++j) {
+    if (j < ny_)
+      scheme_->face_weights(vx_.data() + static_cast<std::size_t>(j) * nxf, nxf, K(0, 0), dx_,
+                            wx_.data() + static_cast<std::size_t>(j) * nxf);
+    scheme_->face_weights(vy_.data() + static_cast<std::size_t>(j) * nx_, nx_, K(1, 1), dy_,
+                          wy_.data() + static_cast<std::size_t>(j) * nx_);
+  }
+  w_K_ = K;
+  w_A_ = eq_.linear_drift(t).value_or(Mat2::Zero());
+  w_time_ = t;
+  w_valid_ = true;
+}
+
+FVOperator::Stage FVOperator::stage_of(std::span<const double> u, double t, unsigned terms) {
+  Stage s{};
+  s.u = u.data();
   const bool with_drift = terms & kDrift, with_diffusion = terms & kDiffusion;
   const Mat2 K = has_diffusion_ && with_diffusion ? eq_.diffusion(t) : Mat2::Zero();
-  const double kxx = K(0, 0), kyy = K(1, 1), kxy = 0.5 * (K(0, 1) + K(1, 0));
-  const bool cross = kxy != 0.0;
-  const bool diffuse = kxx != 0.0 || kyy != 0.0 || cross;
+  s.kxx = K(0, 0);
+  s.kyy = K(1, 1);
+  s.kxy = 0.5 * (K(0, 1) + K(1, 0));
+  s.cross = s.kxy != 0.0;
+  s.diffuse = s.kxx != 0.0 || s.kyy != 0.0 || s.cross;
   // Normal diffusion handled by the operator (0 when the scheme includes it; cross terms are
   // always the operator's centred flux, added on top of an exponentially fitted one).
-  const double dxx = combined_ ? 0.0 : kxx, dyy = combined_ ? 0.0 : kyy;
+  s.dxx = combined_ ? 0.0 : s.kxx;
+  s.dyy = combined_ ? 0.0 : s.kyy;
   // A combined (exponentially fitted) scheme carries the drift and the normal diffusion in one
   // flux; assembly only asks for both or neither (assembly_unavailable refuses the split).
-  const bool scheme_flux = with_drift && (has_drift_ || combined_);
-  const double kwall_x = kxx, kwall_y = kyy;  // 0 when diffusion is not asked for
-  const double wall_drift = with_drift ? 1.0 : 0.0;
+  s.scheme_flux = with_drift && (has_drift_ || combined_);
+  s.wall_drift = with_drift ? 1.0 : 0.0;
+  if (s.scheme_flux && has_drift_) {
+    s.A = eq_.linear_drift(t);
+    if (!s.A) refresh_drift(t);
+  }
+  s.weights = s.scheme_flux && use_weights_;
+  if (s.weights) refresh_weights(t);
+  s.peq = p_eq_.empty() || !(terms & kRelaxation) ? nullptr : p_eq_.data();
+  return s;
+}
 
-  double* pad = pad_.data();
-  double* dxp = dxp_.data();
-  double* dyp = dyp_.data();
-  const double* up = u.data();
-  double* o = out.data();
-  const int nxf = nx_ + 1;
-  // Faces computed from the stencil: a zero-flux wall carries none, a periodic one is computed
-  // once at the low side and copied to the high side.
-  const int f_begin = periodic_ ? 0 : 1;
-  const int fx_end = nx_, fy_end = ny_;
+// Absorbing walls: the odd mirrors of rows 1, 0 (below the grid) and ny−1, ny−2 (above).
+void FVOperator::fill_ghost_rows(const double* u) {
+  const int src[4] = {1, 0, ny_ - 1, ny_ - 2};
+  for (int k = 0; k < 4; ++k)
+    for (int i = 0; i < nx_; ++i)
+      ghost_rows_[static_cast<std::size_t>(k) * nx_ + i] =
+          -u[static_cast<std::size_t>(src[k]) * nx_ + i];
+}
 
-#pragma omp parallel if (g_.size() >= kParallelMinCells)
+// Row j ∈ [−2, ny + 2) of the state: wrapped (periodic), mirrored (zero_flux, even) or a stored
+// odd mirror (dirichlet) outside the grid.
+const double* FVOperator::row_ptr(const Stage& s, int j) const {
+  if (j >= 0 && j < ny_) return s.u + static_cast<std::size_t>(j) * nx_;
+  if (periodic_) return s.u + static_cast<std::size_t>((j + ny_) % ny_) * nx_;
+  if (dirichlet_) {
+    const int k = j < 0 ? j + 2 : j - ny_ + 2;  // −2, −1, ny, ny+1 → 0, 1, 2, 3
+    return ghost_rows_.data() + static_cast<std::size_t>(k) * nx_;
+  }
+  return s.u + static_cast<std::size_t>(j < 0 ? -j - 1 : 2 * ny_ - 1 - j) * nx_;
+}
+
+// Normal velocities of a line of faces, from face `first` on: the x-faces of row `line` (axis
+// 0, face i at x_{i−½}) or the y-face row `line` (axis 1, face i at x_i). A linear drift is affine
+// along the line, so it is handed over as v0 + k dv and computed in the flux pass; any other
+// drift is the stored row.
+void FVOperator::set_velocities(const Stage& s, int axis, int line, int first,
+                                FaceLine& f) const {
+  if (!s.A) {
+    f.v = (axis == 0 ? vx_.data() + static_cast<std::size_t>(line) * (nx_ + 1)
+                     : vy_.data() + static_cast<std::size_t>(line) * nx_) +
+          first;
+    return;
+  }
+  const Mat2& A = *s.A;
+  const double x = (axis == 0 ? g_.x0 : g_.xc(0)) + first * dx_;
+  const double y = axis == 0 ? g_.yc(0) + line * dy_ : g_.y0 + line * dy_;
+  f.v = nullptr;
+  f.v0 = A(axis, 0) * x + A(axis, 1) * y;
+  f.dv = A(axis, 0) * dx_;
+}
+
+// Interior faces of one line, either axis: the scheme's flux minus the operator's diffusion flux
+// k_op ∂n p + K_xy ∂τ p, with ∂τ p (tangential) averaged over the two cells of the face.
+void FVOperator::line_fluxes(const Stage& s, FaceLine& line, const double* tan_lo,
+                             const double* tan_hi, double k_op, double* out) const {
+  line.c_diff = k_op / line.h;
+  const double *L = line.L, *R = line.R;
+  if (s.scheme_flux) {
+    scheme_->flux_line(line, out);
+  } else {
+    const double c = line.c_diff;
+#pragma omp simd
+    for (int k = 0; k < line.n; ++k) out[k] = -c * (R[k] - L[k]);
+  }
+  if (!s.cross) return;
+  const double half_kxy = 0.5 * s.kxy;
+#pragma omp simd
+  for (int k = 0; k < line.n; ++k) out[k] -= half_kxy * (tan_lo[k] + tan_hi[k]);
+}
+
+// Flux through an absorbing wall from the cell next to it (value p), positive towards the high
+// side: outside density 0 upwinded, normal diffusion −K (0 − p)/(h/2); the tangential derivative
+// of p vanishes along the wall (p = 0 there), so no cross flux.
+double FVOperator::wall_flux(const Stage& s, double v, double p, double knn, double h,
+                             bool high) const {
+  return high ? s.wall_drift * std::max(v, 0.0) * p + 2.0 * knn * p / h
+              : s.wall_drift * std::min(v, 0.0) * p - 2.0 * knn * p / h;
+}
+
+// ∂x p along a row: centred, one-sided in the cells next to a non-periodic wall (a mirrored
+// ghost would halve it), wrapped when periodic.
+void FVOperator::x_derivative(const double* row, double* out) const {
+  const double c = 0.5 / dx_;
+#pragma omp simd
+  for (int i = 1; i < nx_ - 1; ++i) out[i] = c * (row[i + 1] - row[i - 1]);
+  if (periodic_) {
+    out[0] = c * (row[1] - row[nx_ - 1]);
+    out[nx_ - 1] = c * (row[0] - row[nx_ - 2]);
+  } else {
+    out[0] = (row[1] - row[0]) / dx_;
+    out[nx_ - 1] = (row[nx_ - 1] - row[nx_ - 2]) / dx_;
+  }
+}
+
+// ∂y p of the cells of row j, the same rule across rows; out[i + 1] for cell i, with the wrapped
+// neighbours of the end cells at out[0] and out[nx + 1] (read by periodic wall faces only).
+void FVOperator::y_derivative(const Stage& s, int j, double* out) const {
+  const bool centred = periodic_ || (j > 0 && j < ny_ - 1);
+  const double* lo = row_ptr(s, centred ? j - 1 : (j == 0 ? 0 : j - 1));
+  const double* hi = row_ptr(s, centred ? j + 1 : (j == 0 ? 1 : j));
+  const double c = centred ? 0.5 / dy_ : 1.0 / dy_;
+#pragma omp simd
+  for (int i = 0; i < nx_; ++i) out[i + 1] = c * (hi[i] - lo[i]);
+  out[0] = out[nx_];
+  out[nx_ + 1] = out[1];
+}
+
+// The x-face fluxes of row j into w.fx (face i at x_{i−½}, i ∈ [0, nx]).
+void FVOperator::x_faces(const Stage& s, int j, RowScratch& w) const {
+  const double* row = row_ptr(s, j);
+  double* pr = w.row.data() + kGhost;  // pr[i] = p(i, j), i ∈ [−2, nx + 2)
+  std::copy(row, row + nx_, pr);
+  for (int k = 1; k <= kGhost; ++k) {
+    pr[-k] = periodic_ ? row[nx_ - k] : ghost_sign_ * row[k - 1];
+    pr[nx_ - 1 + k] = periodic_ ? row[k - 1] : ghost_sign_ * row[nx_ - k];
+  }
+  if (s.cross) y_derivative(s, j, w.dyp.data());
+  const int f0 = periodic_ ? 0 : 1;  // a periodic wall is one face, computed at x0
+  FaceLine line{pr + f0 - 2, pr + f0 - 1, pr + f0, pr + f0 + 1, nullptr};
+  line.n = nx_ - f0;
+  line.K = s.kxx;
+  line.h = dx_;
+  if (s.weights) line.w = wx_.data() + static_cast<std::size_t>(j) * (nx_ + 1) + f0;
+  set_velocities(s, 0, j, f0, line);
+  // Cells f − 1 and f of face f sit at dyp[f] and dyp[f + 1].
+  line_fluxes(s, line, w.dyp.data() + f0, w.dyp.data() + f0 + 1, s.dxx, w.fx.data() + f0);
+  double* F = w.fx.data();
+  if (periodic_) {
+    F[nx_] = F[0];
+  } else if (dirichlet_) {
+    FaceLine walls{};
+    set_velocities(s, 0, j, 0, walls);
+    F[0] = wall_flux(s, walls.velocity(0), row[0], s.kxx, dx_, false);
+    F[nx_] = wall_flux(s, walls.velocity(nx_), row[nx_ - 1], s.kxx, dx_, true);
+  } else {
+    F[0] = F[nx_] = 0.0;
+  }
+}
+
+// The y-face row jf (faces (x_i, y_{jf−½}), jf ∈ [0, ny]) into G.
+void FVOperator::y_faces(const Stage& s, int jf, RowScratch& w, double* G) const {
+  if (!periodic_ && (jf == 0 || jf == ny_)) {
+    if (!dirichlet_) {
+      std::fill_n(G, nx_, 0.0);
+      return;
+    }
+    FaceLine walls{};
+    set_velocities(s, 1, jf, 0, walls);
+    const double* p = row_ptr(s, jf == 0 ? 0 : ny_ - 1);
+    for (int i = 0; i < nx_; ++i)
+      G[i] = wall_flux(s, walls.velocity(i), p[i], s.kyy, dy_, jf == ny_);
+    return;
+  }
+  const int je = jf == ny_ ? 0 : jf;  // the periodic top wall is the bottom one
+  const double* lo = row_ptr(s, je - 1);
+  const double* hi = row_ptr(s, je);
+  if (s.cross) {
+    x_derivative(lo, w.t_lo.data());
+    x_derivative(hi, w.t_hi.data());
+  }
+  FaceLine line{row_ptr(s, je - 2), lo, hi, row_ptr(s, je + 1), nullptr};
+  line.n = nx_;
+  line.K = s.kyy;
+  line.h = dy_;
+  if (s.weights) line.w = wy_.data() + static_cast<std::size_t>(je) * nx_;
+  set_velocities(s, 1, je, 0, line);
+  line_fluxes(s, line, w.t_lo.data(), w.t_hi.data(), s.dyy, G);
+}
+
+// Conservative update of row j: each face flux leaves one cell and enters its neighbour.
+void FVOperator::update_row(const Stage& s, int j, const RowScratch& w, double* out) const {
+  const std::size_t r = static_cast<std::size_t>(j) * nx_;
+  const double *F = w.fx.data(), *G_lo = w.g_lo.data(), *G_hi = w.g_hi.data();
+  const double inv_dx = 1.0 / dx_, inv_dy = 1.0 / dy_;
+  double* o = out + r;
+  if (!s.peq) {
+#pragma omp simd
+    for (int i = 0; i < nx_; ++i) o[i] = -(F[i + 1] - F[i]) * inv_dx - (G_hi[i] - G_lo[i]) * inv_dy;
+    return;
+  }
+  const double *pe = s.peq + r, *p = s.u + r;
+#pragma omp simd
+  for (int i = 0; i < nx_; ++i)
+    o[i] = -(F[i + 1] - F[i]) * inv_dx - (G_hi[i] - G_lo[i]) * inv_dy + (pe[i] - p[i]) * inv_tau_;
+}
+
+// One fused sweep: each thread takes a block of rows, carrying the y-face row between two of its
+// rows from one to the next (the face row at a block's edge is computed by both neighbours, the
+// same number from the same code, so the fluxes still cancel pairwise).
+void FVOperator::rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms) {
+  const Stage s = stage_of(u, t, terms);
+  if (dirichlet_) fill_ghost_rows(s.u);
+  const int teams = static_cast<int>(
+      std::min<std::size_t>(scratch_.size(), static_cast<std::size_t>(omp_get_max_threads())));
+#pragma omp parallel num_threads(teams) if (g_.size() >= kParallelMinCells)
   {
-#pragma omp for schedule(static)
-    for (int j = 0; j < ny_; ++j)
-      std::copy(up + static_cast<std::size_t>(j) * nx_, up + static_cast<std::size_t>(j + 1) * nx_,
-                pad + pidx(0, j));
-    fill_ghosts(pad);
-
-    if (cross) {
-      // Centred ∂x p, ∂y p per cell; one-sided on the cells next to a zero-flux wall (the
-      // mirrored ghost would halve them). Face-averaged below for the tangential derivative.
-#pragma omp for schedule(static)
-      for (int j = 0; j < ny_; ++j)
-        for (int i = 0; i < nx_; ++i) {
-          const std::size_t c = pidx(i, j);
-          if (periodic_ || (i > 0 && i < nx_ - 1))
-            dxp[c] = (pad[c + 1] - pad[c - 1]) / (2 * dx_);
-          else
-            dxp[c] = i == 0 ? (pad[c + 1] - pad[c]) / dx_ : (pad[c] - pad[c - 1]) / dx_;
-          if (periodic_ || (j > 0 && j < ny_ - 1))
-            dyp[c] = (pad[c + px_] - pad[c - px_]) / (2 * dy_);
-          else
-            dyp[c] = j == 0 ? (pad[c + px_] - pad[c]) / dy_ : (pad[c] - pad[c - px_]) / dy_;
-        }
-      fill_ghosts(dxp);
-      fill_ghosts(dyp);
-    }
-
-    // x-faces, one row at a time: F = drift flux − (K_xx ∂x p + K_xy ∂y p) at face i − ½.
-#pragma omp for schedule(static)
-    for (int j = 0; j < ny_; ++j) {
-      double* F = fx_.data() + static_cast<std::size_t>(j) * nxf;
-      const double* row = pad + pidx(0, j);
-      const int n = fx_end - f_begin;
-      const double* v = vx_.data() + static_cast<std::size_t>(j) * nxf;
-      if (scheme_flux) {
-        const FaceLine line{row + f_begin - 2,
-                            row + f_begin - 1,
-                            row + f_begin,
-                            row + f_begin + 1,
-                            v + f_begin,
-                            n,
-                            kxx,
-                            dx_};
-        scheme_->flux_line(line, F + f_begin);
-      } else {
-        std::fill(F + f_begin, F + fx_end, 0.0);
-      }
-      if (diffuse) {
-        const double* dy_row = dyp + pidx(0, j);
-        for (int f = f_begin; f < fx_end; ++f) {
-          double flux = dxx * (row[f] - row[f - 1]) / dx_;
-          if (cross) flux += kxy * 0.5 * (dy_row[f - 1] + dy_row[f]);
-          F[f] -= flux;
-        }
-      }
-      if (periodic_) {
-        F[nx_] = F[0];
-      } else if (dirichlet_) {
-        // Absorbing walls: outside density 0 upwinded, normal diffusion −K (0 − p)/(h/2); the
-        // tangential derivative of p vanishes along the wall (p = 0 there), so no cross flux.
-        F[0] = wall_drift * std::min(v[0], 0.0) * row[0] - 2.0 * kwall_x * row[0] / dx_;
-        F[nx_] = wall_drift * std::max(v[nx_], 0.0) * row[nx_ - 1] +
-                 2.0 * kwall_x * row[nx_ - 1] / dx_;
-      } else {
-        F[0] = F[nx_] = 0.0;
-      }
-    }
-
-    // y-faces, one face row at a time: G = drift flux − (K_xy ∂x p + K_yy ∂y p) at face j − ½.
-#pragma omp for schedule(static)
-    for (int j = f_begin; j < fy_end; ++j) {
-      double* G = fy_.data() + static_cast<std::size_t>(j) * nx_;
-      const double* lo = pad + pidx(0, j - 1);
-      const double* hi = pad + pidx(0, j);
-      if (scheme_flux) {
-        const FaceLine line{pad + pidx(0, j - 2),
-                            lo,
-                            hi,
-                            pad + pidx(0, j + 1),
-                            vy_.data() + static_cast<std::size_t>(j) * nx_,
-                            nx_,
-                            kyy,
-                            dy_};
-        scheme_->flux_line(line, G);
-      } else {
-        std::fill(G, G + nx_, 0.0);
-      }
-      if (diffuse) {
-        const double* dx_lo = dxp + pidx(0, j - 1);
-        const double* dx_hi = dxp + pidx(0, j);
-        for (int i = 0; i < nx_; ++i) {
-          double flux = dyy * (hi[i] - lo[i]) / dy_;
-          if (cross) flux += kxy * 0.5 * (dx_lo[i] + dx_hi[i]);
-          G[i] -= flux;
-        }
-      }
-    }
-#pragma omp for schedule(static)
-    for (int i = 0; i < nx_; ++i) {
-      double* G = fy_.data();
-      const std::size_t top = static_cast<std::size_t>(ny_) * nx_ + i;
-      if (periodic_) {
-        G[top] = G[i];
-      } else if (dirichlet_) {  // as the x walls above
-        const double p_lo = pad[pidx(i, 0)], p_hi = pad[pidx(i, ny_ - 1)];
-        G[i] = wall_drift * std::min(vy_[i], 0.0) * p_lo - 2.0 * kwall_y * p_lo / dy_;
-        G[top] = wall_drift * std::max(vy_[top], 0.0) * p_hi + 2.0 * kwall_y * p_hi / dy_;
-      } else {
-        G[i] = G[top] = 0.0;
-      }
-    }
-
-    // Conservative update: each stored face flux leaves one cell and enters its neighbour.
-    const double* peq = p_eq_.empty() || !(terms & kRelaxation) ? nullptr : p_eq_.data();
-    const double inv_tau = inv_tau_;
-#pragma omp for schedule(static)
-    for (int j = 0; j < ny_; ++j) {
-      const double* F = fx_.data() + static_cast<std::size_t>(j) * nxf;
-      const double* G_lo = fy_.data() + static_cast<std::size_t>(j) * nx_;
-      const double* G_hi = G_lo + nx_;
-      const std::size_t r = static_cast<std::size_t>(j) * nx_;
-      for (int i = 0; i < nx_; ++i) {
-        double v = -(F[i + 1] - F[i]) / dx_ - (G_hi[i] - G_lo[i]) / dy_;
-        if (peq) v += (peq[r + i] - up[r + i]) * inv_tau;
-        o[r + i] = v;
-      }
+    const int n_thr = omp_get_num_threads(), id = omp_get_thread_num();
+    const int j0 = static_cast<int>(static_cast<long>(ny_) * id / n_thr);
+    const int j1 = static_cast<int>(static_cast<long>(ny_) * (id + 1) / n_thr);
+    RowScratch& w = scratch_[static_cast<std::size_t>(id)];
+    if (j0 < j1) y_faces(s, j0, w, w.g_lo.data());
+    for (int j = j0; j < j1; ++j) {
+      y_faces(s, j + 1, w, w.g_hi.data());
+      x_faces(s, j, w);
+      update_row(s, j, w, out.data());
+      std::swap(w.g_lo, w.g_hi);
     }
   }
 }
