@@ -127,7 +127,8 @@ void GaussianMixture::point_values(const Grid2D& g, std::span<double> out) const
   std::vector<ComponentConst> c;
   for (std::size_t k = 0; k < weights.size(); ++k)
     c.push_back(component_const(weights[k], covs[k]));
-#pragma omp parallel for schedule(static)
+  // Below 128² one thread: a thread team costs more than these few exponentials per cell.
+#pragma omp parallel for schedule(static) if (g.size() >= 16384)
   for (int j = 0; j < g.ny; ++j)
     for (int i = 0; i < g.nx; ++i) {
       double p = 0.0;
