@@ -33,7 +33,8 @@ double seconds_since(Clock::time_point t0) {
 double abs_sum(std::span<const double> u) {
   double s = 0.0;
   bool finite = true;
-#pragma omp parallel for reduction(+ : s) reduction(&& : finite)
+  // Below 128² one thread: a thread team costs more than the pass (see diagnostics.cpp).
+#pragma omp parallel for reduction(+ : s) reduction(&& : finite) if (u.size() >= 16384)
   for (std::size_t k = 0; k < u.size(); ++k) {
     finite = finite && std::isfinite(u[k]);
     s += std::abs(u[k]);
