@@ -24,8 +24,9 @@ const VtkModule* load(std::string_view what) {
         fmt::format("{} needs VTK, which fplab loads from {}, and that file is "
                     "missing (build the fplab_vtk target beside fplab)",
                     what, path.string()));
-  // RTLD_NOW: a module that does not match this program fails here, with the reason, not later.
-  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // RTLD_LAZY: RTLD_NOW would bind every PLT entry of VTK's ~50 libraries at once (80 ms where
+  // lazy binding takes 40; README "Start-up"); the ABI check below catches a stale module.
+  void* handle = ::dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
   if (handle == nullptr)
     throw InputError(fmt::format("{} needs VTK, and {} could not be loaded ({})", what,
                                  path.string(), ::dlerror()));
