@@ -20,6 +20,7 @@
 #include "solver/errors.hpp"
 #include "solver/fv/fv_operator.hpp"
 #include "solver/time/integrator.hpp"
+#include "solver/time/linear_solve.hpp"
 
 namespace fplab {
 namespace {
@@ -421,7 +422,8 @@ EquationSpec read_equation(const CaseItem& it, const Extent& domain) {
 void read_solver(const CaseItem& it, SolverSpec& s) {
   const CaseBlock b(it, "a solver block such as {method: finite_volume, scheme: muscl}");
   b.keys_allowed(
-      {"method", "scheme", "integrator", "dt", "cfl", "fftw_planning", "dealias", "tolerance"},
+      {"method", "scheme", "integrator", "dt", "cfl", "fftw_planning", "dealias", "tolerance",
+       "linear_solver"},
       "the solver block");
   if (const CaseItem v = b.get("method"); v.present())
     s.method = read_choice(v, {"finite_volume", "spectral"});
@@ -442,6 +444,8 @@ void read_solver(const CaseItem& it, SolverSpec& s) {
   if (const CaseItem v = b.get("tolerance"); v.present())
     s.tolerance = read_number(v, "a number in [1e-15, 1e-2]",
                               [](double x) { return x >= 1e-15 && x <= 1e-2; });
+  if (const CaseItem v = b.get("linear_solver"); v.present())
+    s.linear_solver = read_choice(v, linear_solver_names());
 }
 
 void read_verify(const CaseItem& it, VerifySpec& v) {
@@ -804,6 +808,7 @@ std::string case_to_yaml(const CaseSpec& c) {
   e << YAML::Key << "fftw_planning" << YAML::Value << s.fftw_planning;
   e << YAML::Key << "dealias" << YAML::Value << YAML::TrueFalseBool << s.dealias;
   e << YAML::Key << "tolerance" << YAML::Value << number_text(s.tolerance);
+  e << YAML::Key << "linear_solver" << YAML::Value << s.linear_solver;
   e << YAML::EndMap;
 
   e << YAML::Key << "time" << YAML::Value << YAML::BeginMap;

@@ -102,7 +102,9 @@ struct SolverSpec {
   double cfl = 0.4;
   std::string fftw_planning = "measure";  // spectral: FFTW planner effort, measure | estimate
   bool dealias = false;                   // spectral: 2/3-rule truncation of the drift product
-  double tolerance = 1e-10;  // expm: where the Taylor series is truncated (relative, ∞-norm)
+  double tolerance = 1e-10;  // expm: where the Taylor series is truncated (relative, ∞-norm);
+                             // implicit: the iterative solve's relative residual (1-norm)
+  std::string linear_solver = "auto";  // implicit: auto | lu | bicgstab (time/linear_solve.hpp)
 };
 
 struct TimeSpec {

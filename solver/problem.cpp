@@ -6,6 +6,7 @@
 #include "solver/discretisation.hpp"
 #include "solver/equations/reverse_fokker_planck.hpp"
 #include "solver/errors.hpp"
+#include "solver/time/linear_solve.hpp"
 
 namespace fplab {
 namespace {
@@ -32,6 +33,7 @@ Problem make_problem(const CaseSpec& spec, const ProblemInputs& inputs) {
   pb.op = make_operator(spec, *pb.equation, pb.grid);
   pb.integrator = make_integrator(spec.solver.integrator);
   pb.integrator->set_tolerance(spec.solver.tolerance);
+  pb.integrator->set_linear_solver(linear_solver_from_name(spec.solver.linear_solver));
   return pb;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "solver/time/integrator.hpp"
+#include "solver/time/sparse_rows.hpp"
 
 namespace fplab {
 
@@ -36,7 +37,7 @@ class IntegratorExpm final : public TimeIntegrator {
 
  private:
   double tol_ = 1e-10;
-  Eigen::SparseMatrix<double, Eigen::RowMajor> A_;
+  RowMajorMatrix A_;
   std::vector<double> b_;  // the affine part b of F(u) = A u + b
   double norm1_ = 0.0;     // ‖[A b; 0 0]‖₁
   std::vector<double> f_, v_, w_;                   // sum, term, product

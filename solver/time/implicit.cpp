@@ -1,49 +1,36 @@
 // Implicit and IMEX integrators (see implicit.hpp).
 #include "solver/time/implicit.hpp"
 
-#include <fmt/format.h>
-
-#include <Eigen/SparseLU>
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <limits>
 #include <memory>
 #include <stdexcept>
 
 #include "solver/errors.hpp"
+#include "solver/time/linear_solve.hpp"
 
 namespace fplab {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Solves (I − c A(t)) x = r for the operator's assembled part. Keeps the two most recently used
-// factorisations (keyed by c, and by t when A depends on time): a fixed step reuses one for the
-// whole run; the shorter step that lands on an output time costs one more, kept for the next
-// output time.
+// Solves (I − c A(t)) x = r for the operator's assembled part: assembles A(t), b(t) and hands
+// the solve to a ShiftedSolver (solver/time/linear_solve.hpp: SparseLU or BiCGSTAB).
 class ShiftedSystem {
  public:
-  void init(SpatialOperator& op, ImplicitPart part, const std::string& integrator) {
+  void init(SpatialOperator& op, ImplicitPart part, const std::string& integrator,
+            LinearSolver choice, double tolerance) {
     if (const auto why = op.assembly_unavailable(part); !why.empty())
       throw InputError("solver.integrator: " + integrator + " cannot run here: " + why);
     op_ = &op;
     part_ = part;
     varies_ = op.assembly_depends_on_time(part);
-    n_ = op.size();
-    b_.assign(n_, 0.0);
+    b_.assign(op.size(), 0.0);
     A_ = SparseMatrix();
     op.assemble(part, 0.0, A_, b_);
     t_A_ = 0.0;
-    M_ = A_;  // same pattern; values set per factorisation
-    diag_.assign(n_, -1);
-    for (Eigen::Index col = 0; col < A_.outerSize(); ++col)
-      for (auto k = A_.outerIndexPtr()[col]; k < A_.outerIndexPtr()[col + 1]; ++k)
-        if (A_.innerIndexPtr()[k] == col) diag_[static_cast<std::size_t>(col)] = k;
-    for (auto d : diag_)
-      if (d < 0) throw std::logic_error("assembled operator without a structural diagonal");
-    for (auto& f : cache_) f = Factor{};
-    clock_ = 0;
+    solver_.init(A_, varies_, choice, tolerance);
   }
 
   // A(t), b(t) current at t.
@@ -51,66 +38,26 @@ class ShiftedSystem {
     if (!varies_ || t == t_A_) return;
     op_->assemble(part_, t, A_, b_);
     t_A_ = t;
+    solver_.values_changed();
   }
   const std::vector<double>& b() const { return b_; }
+  const ShiftedSolver& solver() const { return solver_; }
 
-  // x = (I − c A(t))⁻¹ r (update(t) first). r and x may not alias.
+  // x = (I − c A(t))⁻¹ r (update(t) first); x holds the iterative solve's initial guess on
+  // entry. r and x may not alias.
   void solve(double t, double c, std::span<const double> r, std::span<double> x) {
     update(t);
-    Factor& f = factor_for(t, c);
-    const Eigen::Map<const Eigen::VectorXd> rv(r.data(), static_cast<Eigen::Index>(n_));
-    Eigen::Map<Eigen::VectorXd> xv(x.data(), static_cast<Eigen::Index>(n_));
-    xv = f.lu->solve(rv);
-    if (f.lu->info() != Eigen::Success)
-      throw NumericalError(fmt::format("the implicit solve failed at t = {:.6g}", t));
+    solver_.solve(t, c, r, x);
   }
 
  private:
-  struct Factor {
-    std::unique_ptr<Eigen::SparseLU<SparseMatrix>> lu;
-    double c = kNaN, t = kNaN;
-    std::uint64_t used = 0;
-  };
-
-  Factor& factor_for(double t, double c) {
-    const double key_t = varies_ ? t : 0.0;
-    ++clock_;
-    for (auto& f : cache_)
-      if (f.lu && f.c == c && f.t == key_t) {
-        f.used = clock_;
-        return f;
-      }
-    Factor& f = cache_[0].used <= cache_[1].used ? cache_[0] : cache_[1];  // least recent
-    // M = I − c A, same pattern as A (the diagonal is structural).
-    const double* a = A_.valuePtr();
-    double* m = M_.valuePtr();
-    for (Eigen::Index k = 0; k < A_.nonZeros(); ++k) m[k] = -c * a[k];
-    for (auto d : diag_) m[d] += 1.0;
-    if (!f.lu) {
-      f.lu = std::make_unique<Eigen::SparseLU<SparseMatrix>>();
-      f.lu->analyzePattern(M_);  // symbolic: once per slot, valid for every later M
-    }
-    f.lu->factorize(M_);
-    if (f.lu->info() != Eigen::Success)
-      throw NumericalError(fmt::format(
-          "the implicit system I - {:.4g}·A is singular at t = {:.6g}: {}", c, t,
-          f.lu->lastErrorMessage()));
-    f.c = c;
-    f.t = key_t;
-    f.used = clock_;
-    return f;
-  }
-
   SpatialOperator* op_ = nullptr;
   ImplicitPart part_ = ImplicitPart::whole;
   bool varies_ = false;
-  std::size_t n_ = 0;
-  SparseMatrix A_, M_;
+  SparseMatrix A_;
   std::vector<double> b_;
-  std::vector<Eigen::Index> diag_;
   double t_A_ = kNaN;
-  Factor cache_[2];
-  std::uint64_t clock_ = 0;
+  ShiftedSolver solver_;
 };
 
 // Implicit (needs() = assembly: all of F) and IMEX (stiff_assembly: diffusion and relaxation)
@@ -119,9 +66,11 @@ class ImplicitBase : public TimeIntegrator {
  public:
   bool is_explicit() const override { return false; }
   Needs needs() const override { return Needs::assembly; }
+  void set_tolerance(double tol) override { tol_ = tol; }
+  void set_linear_solver(LinearSolver s) override { linear_solver_ = s; }
   void init(SpatialOperator& op) override {
     sys_.init(op, needs() == Needs::stiff_assembly ? ImplicitPart::stiff : ImplicitPart::whole,
-              name());
+              name(), linear_solver_, tol_);
     n_ = op.size();
     r_.assign(n_, 0.0);
     allocate();
@@ -129,7 +78,9 @@ class ImplicitBase : public TimeIntegrator {
 
  protected:
   virtual void allocate() {}
-  // u ← (I − h A(t+h))⁻¹ (u + h b(t+h)): backward Euler, also BDF2's starting step.
+  // u ← (I − h A(t+h))⁻¹ (u + h b(t+h)): backward Euler, also BDF2's starting step. Every solve
+  // below writes into the state it starts from: the iterative solve is warm-started from the
+  // last step's solution (or, in IMEX's first stage, from u).
   void backward_euler_step(double t, double h, std::span<double> u) {
     sys_.update(t + h);
     const double* b = sys_.b().data();
@@ -143,6 +94,8 @@ class ImplicitBase : public TimeIntegrator {
   ShiftedSystem sys_;
   std::size_t n_ = 0;
   std::vector<double> r_;
+  double tol_ = 1e-10;
+  LinearSolver linear_solver_ = LinearSolver::automatic;
 };
 
 // (I − h A(t+h)) u' = u + h b(t+h).
@@ -235,6 +188,7 @@ class IntegratorImexArs222 final : public ImplicitBase {
     sys_.update(t + g * h);
     const double* b = sys_.b().data();
     for (std::size_t k = 0; k < n_; ++k) r_[k] = u[k] + g * h * (n1_[k] + b[k]);
+    std::copy(u.begin(), u.end(), u2_.begin());  // the initial guess
     sys_.solve(t + g * h, g * h, r_, u2_);
     // S(U2) = (U2 − u − γh N1)/(γh) recovered from the solve (no product with A).
     for (std::size_t k = 0; k < n_; ++k) s2_[k] = (u2_[k] - u[k] - g * h * n1_[k]) / (g * h);

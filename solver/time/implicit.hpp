@@ -6,9 +6,11 @@
 //   bdf2           — variable-step BDF2 (Hairer, Nørsett & Wanner I, §III.5), order 2, L-stable;
 //   imex_ars222    — ARS(2,2,2) of Ascher, Ruuth & Spiteri, Appl. Numer. Math. 25 (1997) 151,
 //                    §2.6: drift explicit, diffusion and relaxation implicit, order 2.
-// A time-independent A is factorised (Eigen::SparseLU) once per distinct coefficient c in
-// I − c·dt·A and reused every step; a time-dependent one (schedules) is re-assembled and
-// re-factorised numerically each step, reusing the symbolic analysis of the first.
+// Each step solves (I − c A) x = r with the ShiftedSolver of solver/time/linear_solve.hpp
+// (solver.linear_solver: auto | lu | bicgstab): SparseLU, factorised once per distinct c for a
+// time-independent A (re-factorised numerically each step for a time-dependent one), or
+// Jacobi-preconditioned BiCGSTAB warm-started from the last step's solution. A time-dependent A
+// (schedules) is re-assembled each step.
 #pragma once
 #include <string>
 #include <vector>

@@ -11,6 +11,8 @@
 
 namespace fplab {
 
+enum class LinearSolver;  // solver/time/linear_solve.hpp
+
 // The order() of integrators with no time error (the operator's exponential applied exactly).
 inline constexpr int kExactInTime = std::numeric_limits<int>::max();
 
@@ -33,8 +35,12 @@ class TimeIntegrator {
   // True when only the drift's CFL bounds the step: diffusion and relaxation are implicit (IMEX)
   // or super-stepped (rkl2, which picks its stage count from dt).
   virtual bool drift_bounds_step() const { return needs() == Needs::stiff_assembly; }
-  // Integrators that truncate a series (expm) take the case's solver.tolerance; others ignore it.
+  // Integrators that truncate a series (expm) take the case's solver.tolerance, and so do the
+  // iterative linear solves of the implicit ones; others ignore it.
   virtual void set_tolerance(double /*tol*/) {}
+  // Implicit and IMEX integrators solve with solver.linear_solver (linear_solve.hpp); others
+  // ignore it.
+  virtual void set_linear_solver(LinearSolver /*s*/) {}
   // Allocate work storage for the operator (once, before the first step).
   virtual void init(SpatialOperator& op) = 0;
   // Advance u from t to t + dt in place. Must not allocate.

@@ -158,6 +158,8 @@ void check_same(const CaseSpec& a, const CaseSpec& b) {
   CHECK(a.solver.cfl == b.solver.cfl);
   CHECK(a.solver.fftw_planning == b.solver.fftw_planning);
   CHECK(a.solver.dealias == b.solver.dealias);
+  CHECK(a.solver.tolerance == b.solver.tolerance);
+  CHECK(a.solver.linear_solver == b.solver.linear_solver);
   CHECK(a.time.t_end == b.time.t_end);
   CHECK(a.time.output_every == b.time.output_every);
   CHECK(a.output.dir == b.output.dir);
@@ -213,6 +215,7 @@ TEST_CASE("case file: an Ornstein–Uhlenbeck case parses to its values and roun
   CHECK(c.solver.integrator == "ssprk3");
   CHECK(!c.solver.dt.has_value());
   CHECK(c.solver.cfl == 0.4);
+  CHECK(c.solver.linear_solver == "auto");
   CHECK(c.time.t_end == 1.0);
   CHECK(c.time.output_every == 0.1);
   CHECK(c.output.dir == "out/ou");
@@ -318,12 +321,14 @@ TEST_CASE("case file: overrides apply before validation, create blocks and are e
       kOu, "ou.yaml",
       {"grid.nx=256", "solver.dt=1e-3", "equation.diffusion.D=[[1,0],[0,2]]", "initial.mean=[0,0]",
        "verify.levels=[16, 32]", "solver.cfl=0.30000000000000004", "name=ou fine",
+       "solver.linear_solver=bicgstab",
        "initial.cov=[[0.1, 0.03333333333333333], [0.03333333333333333, 0.2]]"});
   CHECK(c.nx == 256);
   CHECK(c.ny == 48);
   REQUIRE(c.solver.dt.has_value());
   CHECK(*c.solver.dt == 1e-3);
   CHECK(c.solver.cfl == 0.1 + 0.2);  // printed in shortest round-trip form, not rounded
+  CHECK(c.solver.linear_solver == "bicgstab");
   CHECK(c.equation.D == mat(1, 0, 0, 2));
   CHECK(c.initial.means[0] == Vec2::Zero());
   CHECK(c.initial.covs[0](0, 1) == 0.1 / 3);
@@ -556,6 +561,11 @@ std::vector<Bad> bad_unknown_names() {
      {},
      {"bad.yaml:23: output.formats[1]: expected one of hdf5, vtk, png, got 'csv'",
       "always written"}},
+    {"unknown linear solver",
+     {{19, "  linear_solver: bicgstb"}},
+     {},
+     {"bad.yaml:19: solver.linear_solver: expected one of auto, lu, bicgstab, got 'bicgstb' "
+      "(did you mean 'bicgstab'?)"}},
     {"exact not auto or none",
      {{24, "exact: yes"}},
      {},
@@ -632,6 +642,11 @@ std::vector<Bad> bad_overrides() {
      {},
      {"solver.dt=0"},
      {"--set solver.dt=0: solver.dt: expected a number > 0 or auto, got 0"}},
+    {"override of the linear solver",
+     {},
+     {"solver.linear_solver=gmres"},
+     {"--set solver.linear_solver=gmres: solver.linear_solver: expected one of auto, lu, "
+      "bicgstab, got 'gmres'"}},
     {"override of a cov that is not SPD",
      {},
      {"initial.cov=[[1,2],[2,1]]"},
