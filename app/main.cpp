@@ -60,6 +60,8 @@ void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r
              r.dt_last);
   fmt::print("  wall      {:.3f} s ({:.3g} cell updates/s)\n", r.wall_seconds,
              r.cell_updates_per_second);
+  fmt::print("  memory    peak {:.1f} MiB = {:.2f} arrays of the grid's size\n",
+             r.peak_memory_bytes / (1024.0 * 1024.0), r.peak_memory_grid_arrays);
   fmt::print("  final     ");
   int col = 0;
   for (const auto& [name, value] : r.final_row) {

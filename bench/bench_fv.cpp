@@ -1,4 +1,4 @@
-// Explicit finite-volume stage throughput per flux scheme at 256², 512², 1024², with two
+// Explicit finite-volume stage throughput per flux scheme at 256² to 2048², with two
 // references measured in the same run: one explicit_rhs evaluation of the OU operator (drift +
 // diffusion, zero-flux walls) against
 //  - plain/<scheme>: the same face flux in the plainest fused loop (interior cells only, the
@@ -143,12 +143,12 @@ void triad(benchmark::State& state) {
 int main(int argc, char** argv) {
   for (const auto& scheme : fplab::flux_scheme_names()) {
     benchmark::RegisterBenchmark(("stage/" + scheme).c_str(), stage, scheme)
-        ->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMicrosecond)->UseRealTime();
+        ->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMicrosecond)->UseRealTime();
     benchmark::RegisterBenchmark(("plain/" + scheme).c_str(), plain, scheme)
-        ->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMicrosecond)->UseRealTime();
+        ->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMicrosecond)->UseRealTime();
   }
   benchmark::RegisterBenchmark("triad", triad)
-      ->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMicrosecond)->UseRealTime();
+      ->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMicrosecond)->UseRealTime();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -93,6 +93,8 @@ void SummaryWriter::end(const RunSummary& summary) {
       {"steps", summary.steps},
       {"wall_seconds", summary.wall_seconds},
       {"cell_updates_per_second", summary.cell_updates_per_second},
+      {"peak_memory_bytes", summary.peak_memory_bytes},
+      {"peak_memory_grid_arrays", summary.peak_memory_grid_arrays},
       {"final", final_row},
       {"output_dir", output_dir_},
       {"fplab_version", kVersion},

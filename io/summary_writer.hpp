@@ -11,7 +11,8 @@
 namespace fplab {
 
 // Keys: name, equation, method, scheme, integrator, boundary, nx, ny, t_end, steps,
-// wall_seconds, cell_updates_per_second, final (object: the last diagnostics row), output_dir,
+// wall_seconds, cell_updates_per_second, peak_memory_bytes, peak_memory_grid_arrays,
+// final (object: the last diagnostics row), output_dir,
 // fplab_version, git_sha; reverse runs add reverse {T, lambda, score, score_path, and
 // score_error {tau, t, value} at every output when the exact score is known}; runs that
 // report rel_entropy, fisher_rel or l1_to_eq add decay_rate_<name>: {rate, stderr, t_from, t_to,

@@ -49,6 +49,10 @@ struct RunSummary {
   double t_end = 0.0;
   double wall_seconds = 0.0;
   double cell_updates_per_second = 0.0;
+  // Peak resident memory of the process, and that in arrays of the grid's size (8 nx ny bytes):
+  // what a large run costs, stated in the unit its data structures are counted in.
+  double peak_memory_bytes = 0.0;
+  double peak_memory_grid_arrays = 0.0;
   DiagnosticRow final_row;
 };
 

@@ -3,6 +3,7 @@
 #include "solver/simulation.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +24,13 @@ namespace fplab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Peak resident set of this process (getrusage reports KiB on Linux).
+double peak_resident_bytes() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return 1024.0 * static_cast<double>(ru.ru_maxrss);
+}
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -233,13 +241,19 @@ SimulationResult Simulation::run(std::span<OutputSink* const> sinks,
   result.cell_updates_per_second =
       stepping_seconds > 0 ? double(result.steps) * pb_.grid.size() / stepping_seconds : 0.0;
   result.final_row = row_;
-  result.final_density = u_;
+  // Handed over, not copied: a copy would be one more grid array at the run's memory peak.
+  result.final_density = std::move(u_);
+  result.peak_memory_bytes = peak_resident_bytes();
+  result.peak_memory_grid_arrays =
+      result.peak_memory_bytes / (sizeof(double) * static_cast<double>(pb_.grid.size()));
 
   RunSummary summary;
   summary.steps = result.steps;
   summary.t_end = t;
   summary.wall_seconds = result.wall_seconds;
   summary.cell_updates_per_second = result.cell_updates_per_second;
+  summary.peak_memory_bytes = result.peak_memory_bytes;
+  summary.peak_memory_grid_arrays = result.peak_memory_grid_arrays;
   summary.final_row = row_;
   for (auto* s : sinks) s->end(summary);
   return result;

@@ -22,6 +22,8 @@ struct SimulationResult {
   double dt_last = 0.0;
   double wall_seconds = 0.0;
   double cell_updates_per_second = 0.0;
+  double peak_memory_bytes = 0.0;        // peak resident memory of the process
+  double peak_memory_grid_arrays = 0.0;  // the same in arrays of 8 nx ny bytes
   DiagnosticRow final_row;
   std::vector<double> final_density;
 };
@@ -37,7 +39,8 @@ class Simulation {
   // factorise here) and the initial state. InputError for unsupported combinations.
   Simulation(const CaseSpec& spec, ProblemInputs inputs = {});
   // Steps to t_end, notifying the sinks at every output time. NumericalError when the density
-  // stops being finite or grows (sinks keep every snapshot written before that).
+  // stops being finite or grows (sinks keep every snapshot written before that). Once: the
+  // final state moves into the result.
   SimulationResult run(std::span<OutputSink* const> sinks, const SimulationOptions& opts = {});
   const Problem& problem() const { return pb_; }
 

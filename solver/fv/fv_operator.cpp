@@ -80,12 +80,17 @@ class FVOperator final : public SpatialOperator {
     std::vector<double> dyp;           // ∂y p along the row, one ghost each side (nx + 2)
   };
 
+  // Threads of a parallel sweep: never more than there are per-thread buffers.
+  int teams() const {
+    return static_cast<int>(
+        std::min<std::size_t>(scratch_.size(), static_cast<std::size_t>(omp_get_max_threads())));
+  }
   void make_face_evaluators();
   void refresh_drift(double t) const;
   void refresh_weights(double t) const;
   bool peclet_unchanged(double t) const;
   void potential_face_drifts(double t) const;
-  double max_outflow_rate() const;
+  double max_outflow_rate(double t) const;
   double mass_of(std::span<const double> u) const;
   // The terms `terms` (a Term mask) of the right-hand side; no side effects.
   void rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms);
@@ -118,6 +123,7 @@ class FVOperator final : public SpatialOperator {
   bool combined_;       // the scheme returns drift + normal diffusion (chang_cooper)
   bool use_potential_;  // face drifts −ΔU/h from the equation's potential (combined_ only)
   bool use_weights_;    // the scheme stores per-face weights (scheme_->has_face_weights())
+  bool linear_;         // f = A(t) x: face velocities computed where needed, never stored
   // Absorbing walls: mass that has left, and the mass at the last accepted step (set by the
   // first right-hand side, which every integrator evaluates at the step's start state).
   double outflow_ = 0.0, mass_prev_ = 0.0;
@@ -125,16 +131,18 @@ class FVOperator final : public SpatialOperator {
   double inv_tau_ = 0.0;  // 1/τ, 0 without relaxation
   std::vector<double> p_eq_;
 
-  std::vector<RowScratch> scratch_;  // one per thread
+  mutable std::vector<RowScratch> scratch_;  // one per thread (also refresh_weights' buffers)
   std::vector<double> ghost_rows_;   // dirichlet: the odd mirrors of rows 1, 0, ny−1, ny−2
 
-  // Face-centre normal drift velocities, same layout as fx_/fy_, and the largest drift outflow
-  // rate of a cell, Σ_faces max(f·n_out, 0)/h. A cache refreshed when t changes (drift depending
-  // on time) or once (steady drift); mutable because max_stable_dt(t) is const.
+  // Face-centre normal drift velocities of a drift that is not linear: x-faces of row j at
+  // j (nx+1) + i, i ∈ [0, nx]; y-face row j at j nx + i, j ∈ [0, ny]. A cache refreshed when t
+  // changes (drift depending on time) or once (steady drift); mutable because max_stable_dt(t)
+  // is const. Also the largest drift outflow rate of a cell, Σ_faces max(f·n_out, 0)/h, at
+  // outflow_time_.
   mutable std::vector<double> vx_, vy_;
   mutable double v_time_ = std::numeric_limits<double>::quiet_NaN();
   mutable bool v_valid_ = false;
-  mutable double max_outflow_ = 0.0;  // of the cached velocities, when outflow_valid_
+  mutable double max_outflow_ = 0.0, outflow_time_ = 0.0;
   mutable bool outflow_valid_ = false;
   // Face weights of the scheme (layout of vx_/vy_), valid while the cell Péclet numbers are those
   // of w_time_ (see peclet_unchanged).
@@ -174,7 +182,8 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
       drift_varies_(eq.drift_depends_on_time()),
       combined_(scheme_->includes_diffusion()),
       use_potential_(combined_ && eq.has_drift() && eq.has_potential()),
-      use_weights_(scheme_->has_face_weights()) {
+      use_weights_(scheme_->has_face_weights()),
+      linear_(eq.has_drift() && eq.linear_drift(0.0).has_value()) {
   if (nx_ < 2 || ny_ < 2)
     throw InputError(
         "the finite-volume method needs at least 2 cells in each direction (got nx = " +
@@ -203,14 +212,16 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
     w.dyp.assign(nxs + 2, 0.0);
   }
   if (dirichlet_) ghost_rows_.assign(4 * nxs, 0.0);
-  vx_.assign(nxf * ny_, 0.0);
-  vy_.assign(nxs * (ny_ + 1), 0.0);
-  if (use_weights_) {
-    wx_.assign(vx_.size(), 1.0);
-    wy_.assign(vy_.size(), 1.0);
+  if (has_drift_ && !linear_) {
+    vx_.assign(nxf * ny_, 0.0);
+    vy_.assign(nxs * (ny_ + 1), 0.0);
+    make_face_evaluators();
+    refresh_drift(0.0);
   }
-  if (has_drift_) make_face_evaluators();
-  refresh_drift(0.0);
+  if (use_weights_) {
+    wx_.assign(nxf * ny_, 1.0);
+    wy_.assign(nxs * (ny_ + 1), 1.0);
+  }
 }
 
 // Face-centre points of the normal velocities, in the layout of vx_ and vy_: x-faces
@@ -228,7 +239,7 @@ void FVOperator::make_face_evaluators() {
 }
 
 void FVOperator::refresh_drift(double t) const {
-  if (!has_drift_) return;
+  if (!has_drift_ || linear_) return;
   if (v_valid_ && (!drift_varies_ || t == v_time_)) return;
   // All faces of a direction in one batch (the equation parallelises it); only the normal
   // component is asked for.
@@ -248,7 +259,6 @@ void FVOperator::refresh_drift(double t) const {
     std::fill(vy_.begin(), vy_.begin() + nx_, 0.0);
     std::fill(vy_.end() - nx_, vy_.end(), 0.0);
   }
-  outflow_valid_ = false;  // computed when a stable dt is asked for, not every stage
   v_time_ = t;
   v_valid_ = true;
 }
@@ -309,14 +319,28 @@ void FVOperator::refresh_weights(double t) const {
   if (w_valid_ && (t == w_time_ || peclet_unchanged(t))) return;
   refresh_drift(t);
   const Mat2 K = has_diffusion_ ? eq_.diffusion(t) : Mat2::Zero();
+  Stage s{};
+  if (linear_) s.A = eq_.linear_drift(t);
   const int nxf = nx_ + 1;
-#pragma omp parallel for schedule(static) if (g_.size() >= kParallelMinCells)
-  for (int j = 0; j <= ny_; ++j) {
-    if (j < ny_)
-      scheme_->face_weights(vx_.data() + static_cast<std::size_t>(j) * nxf, nxf, K(0, 0), dx_,
-                            wx_.data() + static_cast<std::size_t>(j) * nxf);
-    scheme_->face_weights(vy_.data() + static_cast<std::size_t>(j) * nx_, nx_, K(1, 1), dy_,
-                          wy_.data() + static_cast<std::size_t>(j) * nx_);
+#pragma omp parallel num_threads(teams()) if (g_.size() >= kParallelMinCells)
+  {
+    double* buf = scratch_[static_cast<std::size_t>(omp_get_thread_num())].fx.data();
+    // The velocities of a face line, stored or computed into buf.
+    auto line = [&](int axis, int j, int n) {
+      FaceLine f{};
+      set_velocities(s, axis, j, 0, f);
+      if (f.v) return f.v;
+      for (int i = 0; i < n; ++i) buf[i] = f.velocity(i);
+      return static_cast<const double*>(buf);
+    };
+#pragma omp for schedule(static)
+    for (int j = 0; j <= ny_; ++j) {
+      if (j < ny_)
+        scheme_->face_weights(line(0, j, nxf), nxf, K(0, 0), dx_,
+                              wx_.data() + static_cast<std::size_t>(j) * nxf);
+      scheme_->face_weights(line(1, j, nx_), nx_, K(1, 1), dy_,
+                            wy_.data() + static_cast<std::size_t>(j) * nx_);
+    }
   }
   w_K_ = K;
   w_A_ = eq_.linear_drift(t).value_or(Mat2::Zero());
@@ -342,10 +366,9 @@ FVOperator::Stage FVOperator::stage_of(std::span<const double> u, double t, unsi
   // flux; assembly only asks for both or neither (assembly_unavailable refuses the split).
   s.scheme_flux = with_drift && (has_drift_ || combined_);
   s.wall_drift = with_drift ? 1.0 : 0.0;
-  if (s.scheme_flux && has_drift_) {
-    s.A = eq_.linear_drift(t);
-    if (!s.A) refresh_drift(t);
-  }
+  // A linear drift always (absorbing walls read it); stored velocities when the drift is asked for.
+  if (linear_) s.A = eq_.linear_drift(t);
+  else if (s.scheme_flux) refresh_drift(t);
   s.weights = s.scheme_flux && use_weights_;
   if (s.weights) refresh_weights(t);
   s.peq = p_eq_.empty() || !(terms & kRelaxation) ? nullptr : p_eq_.data();
@@ -379,6 +402,11 @@ const double* FVOperator::row_ptr(const Stage& s, int j) const {
 // drift is the stored row.
 void FVOperator::set_velocities(const Stage& s, int axis, int line, int first,
                                 FaceLine& f) const {
+  if (!has_drift_) {  // no drift, no stored velocities (v0 = dv = 0)
+    f.v = nullptr;
+    f.v0 = f.dv = 0.0;
+    return;
+  }
   if (!s.A) {
     f.v = (axis == 0 ? vx_.data() + static_cast<std::size_t>(line) * (nx_ + 1)
                      : vy_.data() + static_cast<std::size_t>(line) * nx_) +
@@ -534,9 +562,7 @@ void FVOperator::update_row(const Stage& s, int j, const RowScratch& w, double* 
 void FVOperator::rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms) {
   const Stage s = stage_of(u, t, terms);
   if (dirichlet_) fill_ghost_rows(s.u);
-  const int teams = static_cast<int>(
-      std::min<std::size_t>(scratch_.size(), static_cast<std::size_t>(omp_get_max_threads())));
-#pragma omp parallel num_threads(teams) if (g_.size() >= kParallelMinCells)
+#pragma omp parallel num_threads(teams()) if (g_.size() >= kParallelMinCells)
   {
     const int n_thr = omp_get_num_threads(), id = omp_get_thread_num();
     const int j0 = static_cast<int>(static_cast<long>(ny_) * id / n_thr);
@@ -579,26 +605,39 @@ double FVOperator::max_stable_dt(double t) const { return stable_dt(t, kAll); }
 double FVOperator::max_stable_dt_nonstiff(double t) const { return stable_dt(t, kDrift); }
 
 // Largest outflow rate of a cell, Σ_faces max(f·n_out, 0)/h: what forward Euler must not exceed.
-double FVOperator::max_outflow_rate() const {
-  if (outflow_valid_) return max_outflow_;
+// No flux crosses a zero-flux wall, and a periodic wall is one face, seen from its low side.
+double FVOperator::max_outflow_rate(double t) const {
+  if (!has_drift_) return 0.0;
+  if (outflow_valid_ && (!drift_varies_ || t == outflow_time_)) return max_outflow_;
+  refresh_drift(t);
+  Stage s{};
+  if (linear_) s.A = eq_.linear_drift(t);
+  const bool walls = !periodic_ && !dirichlet_;  // zero-flux walls carry no velocity
   double worst = 0.0;
 #pragma omp parallel for reduction(max : worst) schedule(static) if (g_.size() >= kParallelMinCells)
-  for (int j = 0; j < ny_; ++j)
+  for (int j = 0; j < ny_; ++j) {
+    FaceLine x{}, lo{}, hi{};
+    set_velocities(s, 0, j, 0, x);
+    set_velocities(s, 1, j, 0, lo);
+    set_velocities(s, 1, periodic_ && j + 1 == ny_ ? 0 : j + 1, 0, hi);
+    const bool wall_lo = walls && j == 0, wall_hi = walls && j + 1 == ny_;
     for (int i = 0; i < nx_; ++i) {
-      const double* vx = vx_.data() + static_cast<std::size_t>(j) * (nx_ + 1);
-      const double out_x = std::max(vx[i + 1], 0.0) - std::min(vx[i], 0.0);
-      const double out_y = std::max(vy_[static_cast<std::size_t>(j + 1) * nx_ + i], 0.0) -
-                           std::min(vy_[static_cast<std::size_t>(j) * nx_ + i], 0.0);
+      const double left = walls && i == 0 ? 0.0 : x.velocity(i);
+      const double right = walls && i + 1 == nx_ ? 0.0 : x.velocity(periodic_ && i + 1 == nx_ ? 0 : i + 1);
+      const double below = wall_lo ? 0.0 : lo.velocity(i), above = wall_hi ? 0.0 : hi.velocity(i);
+      const double out_x = std::max(right, 0.0) - std::min(left, 0.0);
+      const double out_y = std::max(above, 0.0) - std::min(below, 0.0);
       worst = std::max(worst, out_x / dx_ + out_y / dy_);
     }
+  }
   max_outflow_ = worst;
+  outflow_time_ = t;
   outflow_valid_ = true;
   return worst;
 }
 
 double FVOperator::stable_dt(double t, unsigned terms) const {
-  refresh_drift(t);
-  double rate = (terms & kDrift ? scheme_->outflow_factor() * max_outflow_rate() : 0.0) +
+  double rate = (terms & kDrift ? scheme_->outflow_factor() * max_outflow_rate(t) : 0.0) +
                 (terms & kRelaxation ? inv_tau_ : 0.0);
   if (has_diffusion_ && (terms & kDiffusion)) {
     const Mat2 K = eq_.diffusion(t);
