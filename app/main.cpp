@@ -32,7 +32,7 @@
 #include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
 #include "solver/simulation.hpp"
-#include "viz/render.hpp"  // RenderOptions; the drawing itself is in the VTK module
+#include "viz/render.hpp"  // RenderOptions; the drawing is in libfplab_vtk_viz.so
 #include "viz/viewer.hpp"  // ViewOptions
 
 namespace {
@@ -83,7 +83,7 @@ int cmd_run(const std::string& case_path, const std::string& out_dir,
 
   auto writers = fplab::make_writers(spec);
   if (spec.output.has("png"))
-    writers.push_back(fplab::vtk_module("output.formats: png").make_png_writer(spec));
+    writers.push_back(fplab::vtk_viz("output.formats: png").make_png_writer(spec));
   std::vector<fplab::OutputSink*> sinks;
   for (auto& w : writers) sinks.push_back(w.get());
 
@@ -135,7 +135,7 @@ int cmd_verify(const std::string& case_path, const std::string& out_dir,
   fplab::write_convergence(spec, study, spec.verify.expected_order, spec.verify.tolerance, passed,
                            dir);
   std::filesystem::remove(dir + "/convergence.png");  // never report an older run's plot
-  fplab::vtk_module("the convergence plot of fplab verify")
+  fplab::vtk_viz("the convergence plot of fplab verify")
       .plot_convergence_png(spec, study, spec.verify.expected_order, dir + "/convergence.png");
   // The plot needs an X server (it is skipped with a warning without one): say what exists.
   fmt::print("wrote {}/convergence.json, convergence.csv{}\n", dir,
@@ -152,7 +152,7 @@ int cmd_info(const std::string& path) {
 // `fplab render RESULT [REVERSE]`: RESULT's pictures, or with REVERSE the forward + reverse strip.
 int cmd_render(const std::string& path, const std::string& reverse_path, fplab::RenderOptions ro,
                const std::string& size, const std::string& range) {
-  const fplab::VtkModule& vtk = fplab::vtk_module("fplab render");
+  const fplab::VtkVizModule& vtk = fplab::vtk_viz("fplab render");
   if (!size.empty()) std::tie(ro.width, ro.height) = vtk.picture_size_parse(size);
   ro.per_frame = range == "per-frame";
   const auto written = reverse_path.empty() ? vtk.render_result(path, ro)
@@ -242,7 +242,7 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
   }
   if (*c.info) return cmd_info(o.result_path);
   if (*c.render && o.paraview_script) {
-    fmt::print("{}\n", fplab::vtk_module("fplab render --paraview-script")
+    fmt::print("{}\n", fplab::vtk_viz("fplab render --paraview-script")
                            .write_paraview_script(o.result_path, o.out_dir));
     return 0;
   }
@@ -252,7 +252,7 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
     return cmd_render(o.result_path, o.reverse_path, ro, o.size, o.range);
   }
   if (*c.view) {
-    fplab::vtk_module("fplab view").view_result(o.result_path, {.height_field = o.height_field});
+    fplab::vtk_viz("fplab view").view_result(o.result_path, {.height_field = o.height_field});
     return 0;
   }
   return 1;

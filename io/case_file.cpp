@@ -192,7 +192,7 @@ Extent read_extent(const CaseItem& it) {
 void read_picture(const CaseItem& path, DensitySpec& d) {
   const auto [given, resolved] = input_path(path, "the path of a PNG picture");
   d.path = resolved;
-  const VtkModule& vtk = vtk_module("density type image (a PNG picture)");
+  const VtkIoModule& vtk = vtk_io("density type image (a PNG picture)");
   try {
     d.image = vtk.read_grey_png(d.path);
   } catch (const std::runtime_error& e) {

@@ -1,4 +1,4 @@
-// Loading libfplab_vtk.so on first use (see vtk_module.hpp).
+// Loading the VTK modules on first use (see vtk_module.hpp).
 #include "io/vtk_module.hpp"
 
 #include <dlfcn.h>
@@ -13,45 +13,56 @@ namespace fplab {
 namespace {
 
 std::mutex mutex;
-const VtkModule* loaded = nullptr;
+const VtkIoModule* io_table = nullptr;
+const VtkVizModule* viz_table = nullptr;
 
-const VtkModule* load(std::string_view what) {
+// `file` from the program's folder, its table from `entry`; InputError naming `what` otherwise.
+template <class Table>
+const Table* load(const char* file, const char* entry, std::string_view what) {
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const auto path = (ec ? std::filesystem::path(".") : self.parent_path()) / kVtkModuleFile;
+  const auto path = (ec ? std::filesystem::path(".") : self.parent_path()) / file;
   if (!std::filesystem::exists(path, ec))
     throw InputError(
         fmt::format("{} needs VTK, which fplab loads from {}, and that file is "
-                    "missing (build the fplab_vtk target beside fplab)",
+                    "missing (build fplab's targets: cmake --build BUILD_DIR)",
                     what, path.string()));
-  // RTLD_LAZY: RTLD_NOW would bind every PLT entry of VTK's ~50 libraries at once (80 ms where
-  // lazy binding takes 40; README "Start-up"); the ABI check below catches a stale module.
+  // RTLD_LAZY: RTLD_NOW would bind every PLT entry of VTK's libraries at once (a one-snapshot
+  // VTK run took 97 ms of CPU, lazily 57); the ABI check below catches a stale module.
   void* handle = ::dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
   if (handle == nullptr)
     throw InputError(fmt::format("{} needs VTK, and {} could not be loaded ({})", what,
                                  path.string(), ::dlerror()));
-  using Entry = const VtkModule* (*)();
-  const auto entry = reinterpret_cast<Entry>(::dlsym(handle, "fplab_vtk_module"));
-  const VtkModule* m = entry != nullptr ? entry() : nullptr;
-  if (m == nullptr || m->abi != kVtkModuleAbi || m->size != sizeof(VtkModule))
+  using Entry = const Table* (*)();
+  const auto get = reinterpret_cast<Entry>(::dlsym(handle, entry));
+  const Table* t = get != nullptr ? get() : nullptr;
+  if (t == nullptr || t->abi != kVtkModuleAbi || t->size != sizeof(Table))
     throw InputError(
-        fmt::format("{} needs VTK, and {} is not the module of this fplab build "
-                    "(rebuild both)",
+        fmt::format("{} needs VTK, and {} is not the module of this fplab build (rebuild both)",
                     what, path.string()));
-  return m;  // never unloaded: its writers and pictures may outlive any one call
+  return t;  // never unloaded: its writers and pictures may outlive any one call
 }
 
 }  // namespace
 
-const VtkModule& vtk_module(std::string_view what) {
+const VtkIoModule& vtk_io(std::string_view what) {
   const std::lock_guard lock(mutex);
-  if (loaded == nullptr) loaded = load(what);
-  return *loaded;
+  if (io_table == nullptr)
+    io_table = load<VtkIoModule>(kVtkIoModuleFile, "fplab_vtk_io_module", what);
+  return *io_table;
 }
 
-void set_vtk_module(const VtkModule* module) {
+const VtkVizModule& vtk_viz(std::string_view what) {
   const std::lock_guard lock(mutex);
-  loaded = module;
+  if (viz_table == nullptr)
+    viz_table = load<VtkVizModule>(kVtkVizModuleFile, "fplab_vtk_viz_module", what);
+  return *viz_table;
+}
+
+void set_vtk_modules(const VtkIoModule* io, const VtkVizModule* viz) {
+  const std::lock_guard lock(mutex);
+  io_table = io;
+  viz_table = viz;
 }
 
 }  // namespace fplab

@@ -1,9 +1,11 @@
-// Everything that uses VTK (the VTK XML writer, the PNG reader of `image` densities, and viz/:
-// pictures, plots, `fplab render`, `fplab view`) lives in libfplab_vtk.so, a module built beside
-// fplab and loaded on first use, so that a run that draws no picture and writes no .vti never
-// loads VTK's 47 libraries (most of fplab's start-up time when it linked them: README
-// "Start-up"). This is the one table of entry points the program calls the module through;
-// viz/vtk_module_entry.cpp fills it. The module takes io/ and solver/ from the program.
+// fplab links no VTK. What uses it lives in two modules built beside the program and loaded on
+// first use, so that a run that draws no picture and writes no .vti never loads VTK (its ~80
+// libraries were most of fplab's start-up time: README "Start-up"):
+//  - libfplab_vtk_io.so: the VTK XML writer (io/vtk_writer.hpp) and the PNG reader of `image`
+//    densities (io/grey_image.hpp), with VTK's IO libraries only (30 more libraries, not 78);
+//  - libfplab_vtk_viz.so: viz/ (pictures, plots, `fplab render`, `fplab view`), with all of VTK.
+// Each exports one table of entry points, declared here; io/vtk_io_entry.cpp and
+// viz/viz_entry.cpp fill them. The modules take io/ and solver/ from the program that loads them.
 #pragma once
 #include <memory>
 #include <string>
@@ -20,18 +22,25 @@ struct ConvergenceStudy;
 struct RenderOptions;
 struct ViewOptions;
 
-// Raised with every change of the table below.
-inline constexpr int kVtkModuleAbi = 1;
+// Raised with every change of the tables below.
+inline constexpr int kVtkModuleAbi = 2;
 
-struct VtkModule {
+// libfplab_vtk_io.so
+struct VtkIoModule {
   int abi = 0;           // kVtkModuleAbi of the module's build
-  std::size_t size = 0;  // sizeof(VtkModule) there
+  std::size_t size = 0;  // sizeof(VtkIoModule) there
   // io/vtk_writer.hpp: the "vtk" output format.
   std::unique_ptr<OutputSink> (*make_vtk_writer)();
-  // viz/render.hpp: the "png" output format.
-  std::unique_ptr<OutputSink> (*make_png_writer)(const CaseSpec& spec);
   // io/grey_image.hpp: a PNG picture for an `image` density.
   std::shared_ptr<const GreyImage> (*read_grey_png)(const std::string& path);
+};
+
+// libfplab_vtk_viz.so
+struct VtkVizModule {
+  int abi = 0;           // kVtkModuleAbi of the module's build
+  std::size_t size = 0;  // sizeof(VtkVizModule) there
+  // viz/render.hpp: the "png" output format.
+  std::unique_ptr<OutputSink> (*make_png_writer)(const CaseSpec& spec);
   // viz/plot_series.hpp and viz/render.hpp: the convergence plot of `fplab verify`, and a line plot
   // (fplab-torch's training loss).
   void (*plot_convergence_png)(const CaseSpec& spec, const ConvergenceStudy& study,
@@ -48,20 +57,23 @@ struct VtkModule {
   void (*view_result)(const std::string& h5_path, const ViewOptions& options);
 };
 
-// The module, loaded on the first call: the one set_vtk_module gave, else libfplab_vtk.so from the
+// The module, loaded on the first call: the table set_vtk_modules gave, else the file from the
 // folder of the running program (/proc/self/exe). When it is missing or unloadable, InputError
 // (exit 2) saying that `what` (e.g. "output.formats: vtk", "fplab render") needs it and where it
 // was looked for.
-const VtkModule& vtk_module(std::string_view what);
+const VtkIoModule& vtk_io(std::string_view what);
+const VtkVizModule& vtk_viz(std::string_view what);
 
-// For programs linked with viz/ statically (the tests): use this table instead of loading the
-// module. Call before the first vtk_module().
-void set_vtk_module(const VtkModule* module);
+// For programs linked with the modules' code statically (the tests): use these tables instead of
+// loading the modules. Call before the first vtk_io() or vtk_viz().
+void set_vtk_modules(const VtkIoModule* io, const VtkVizModule* viz);
 
-// The module's file name (in the folder of the fplab program).
-inline constexpr const char* kVtkModuleFile = "libfplab_vtk.so";
+// The modules' file names (in the folder of the fplab program).
+inline constexpr const char* kVtkIoModuleFile = "libfplab_vtk_io.so";
+inline constexpr const char* kVtkVizModuleFile = "libfplab_vtk_viz.so";
 
 }  // namespace fplab
 
-// The module's one exported symbol: its table.
-extern "C" const fplab::VtkModule* fplab_vtk_module();
+// Each module's one exported entry: its table.
+extern "C" const fplab::VtkIoModule* fplab_vtk_io_module();
+extern "C" const fplab::VtkVizModule* fplab_vtk_viz_module();

@@ -19,7 +19,7 @@ std::vector<std::unique_ptr<OutputSink>> make_writers(const CaseSpec& spec) {
   // One HDF5 sink also rewrites result.xmf: the sidecar describes exactly the snapshots the .h5
   // already holds, never one more.
   if (spec.output.has("hdf5")) w.push_back(std::make_unique<Hdf5Writer>(true));
-  if (spec.output.has("vtk")) w.push_back(vtk_module("output.formats: vtk").make_vtk_writer());
+  if (spec.output.has("vtk")) w.push_back(vtk_io("output.formats: vtk").make_vtk_writer());
   w.push_back(std::make_unique<HistoryWriter>());
   w.push_back(std::make_unique<SummaryWriter>());
   return w;

@@ -11,9 +11,9 @@
 
 namespace fplab {
 
-// Writers for spec.output.formats ("hdf5" → HDF5 + XDMF, "vtk" → VTK XML, from the VTK module:
-// io/vtk_module.hpp); diagnostics.csv and summary.json are always written. ("png" is viz's, see
-// viz/render.hpp.)
+// Writers for spec.output.formats ("hdf5" → HDF5 + XDMF, "vtk" → VTK XML, from the module
+// libfplab_vtk_io.so: io/vtk_module.hpp); diagnostics.csv and summary.json are always written.
+// ("png" is viz's, see viz/render.hpp.)
 std::vector<std::unique_ptr<OutputSink>> make_writers(const CaseSpec& spec);
 
 // Helpers shared by the writers.

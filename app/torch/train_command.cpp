@@ -61,7 +61,7 @@ int train_score_command(const CaseSpec& spec, const std::string& model_path, boo
   }
   out.close();
   fs::remove(png);  // never list an older run's plot
-  vtk_module("the loss plot of fplab train-score")
+  vtk_viz("the loss plot of fplab train-score")
       .plot_xy_png(it, "iteration", true, {{"loss", r.loss}},
                    spec.name + ": denoising score-matching loss", true, png);
   fmt::print("fplab train-score: {}\n  model     {}\n  loss      {:.5f} (last), {} iterations\n"

@@ -1,6 +1,6 @@
-// Start-up: fplab links no VTK; it loads libfplab_vtk.so (io/vtk_module.hpp) only for a command or
-// an output that needs it, and without that module says so in one sentence (exit 2) while every
-// run that needs no VTK still works.
+// Start-up: fplab links no VTK; it loads libfplab_vtk_io.so (VTK's IO) and libfplab_vtk_viz.so (all
+// of VTK) (io/vtk_module.hpp) only for a command or an output that needs them, and without them
+// says so in one sentence (exit 2) while every run that needs no VTK still works.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
@@ -38,17 +38,19 @@ const std::string kSmallRun =
 
 }  // namespace
 
-TEST_CASE("start-up: fplab links no VTK library (VTK is libfplab_vtk.so, loaded when needed)") {
+TEST_CASE("start-up: fplab links no VTK library (VTK is in two modules, loaded when needed)") {
   const fs::path dir = scratch("startup_ldd");
   const std::string cmd = std::string("ldd ") + FPLAB_BINARY + " > " + (dir / "ldd.txt").string();
   REQUIRE(std::system(cmd.c_str()) == 0);
   const std::string libs = slurp(dir / "ldd.txt");
   CHECK(libs.find("libc.so") != std::string::npos);  // ldd listed the libraries
   CHECK(libs.find("libvtk") == std::string::npos);
-  CHECK(fs::exists(fs::path(FPLAB_BINARY).parent_path() / "libfplab_vtk.so"));
+  CHECK(fs::exists(fs::path(FPLAB_BINARY).parent_path() / "libfplab_vtk_io.so"));
+  CHECK(fs::exists(fs::path(FPLAB_BINARY).parent_path() / "libfplab_vtk_viz.so"));
 }
 
-TEST_CASE("start-up: VTK is loaded for VTK output only (LD_DEBUG=files lists what is loaded)") {
+TEST_CASE("start-up: VTK is loaded for VTK output only, its rendering for pictures only") {
+  // LD_DEBUG=files lists every library the dynamic loader opens, on stderr.
   const fs::path dir = scratch("startup_loaded");
   const auto plain =
       run_program("LD_DEBUG=files", FPLAB_BINARY,
@@ -63,14 +65,24 @@ TEST_CASE("start-up: VTK is loaded for VTK output only (LD_DEBUG=files lists wha
       "LD_DEBUG=files", FPLAB_BINARY,
       kSmallRun + "--set 'output.formats=[hdf5, vtk]' -o " + (dir / "vtk").string(), dir);
   REQUIRE_MESSAGE(vtk.exit_code == 0, vtk.err);
-  CHECK(vtk.err.find("libfplab_vtk.so") != std::string::npos);
+  CHECK(vtk.err.find("libfplab_vtk_io.so") != std::string::npos);
   CHECK(vtk.err.find("libvtkIOXML") != std::string::npos);
+  CHECK(vtk.err.find("libfplab_vtk_viz.so") == std::string::npos);
+  CHECK(vtk.err.find("libvtkRenderingCore") == std::string::npos);
   CHECK(fs::exists(dir / "vtk" / "vtk" / "density.pvd"));
+
+  const auto png =
+      run_program("LD_DEBUG=files", FPLAB_BINARY,
+                  kSmallRun + "--set 'output.formats=[png]' -o " + (dir / "png").string(), dir);
+  REQUIRE_MESSAGE(png.exit_code == 0, png.err);
+  CHECK(png.err.find("libfplab_vtk_viz.so") != std::string::npos);
+  CHECK(png.err.find("libvtkRenderingCore") != std::string::npos);
+  CHECK(fs::exists(dir / "png" / "png" / "density_0000.png"));
 }
 
-TEST_CASE("start-up: without libfplab_vtk.so, VTK work is exit 2 in one sentence; the rest runs") {
+TEST_CASE("start-up: without the VTK modules, VTK work is exit 2 in one sentence; the rest runs") {
   const fs::path dir = scratch("startup_no_module");
-  const fs::path lone = dir / "bin" / "fplab";  // a copy of the program with no module beside it
+  const fs::path lone = dir / "bin" / "fplab";  // a copy of the program with no modules beside it
   fs::create_directories(lone.parent_path());
   fs::copy_file(FPLAB_BINARY, lone);
 
@@ -84,20 +96,21 @@ TEST_CASE("start-up: without libfplab_vtk.so, VTK work is exit 2 in one sentence
             .exit_code == 0);
 
   struct Need {
-    std::string args, what;
+    std::string args, what, module;
   };
   for (const Need& n :
        {Need{kSmallRun + "--set 'output.formats=[hdf5, vtk]' -o " + (dir / "v").string(),
-             "output.formats: vtk"},
+             "output.formats: vtk", "libfplab_vtk_io.so"},
         Need{kSmallRun + "--set 'output.formats=[png]' -o " + (dir / "p").string(),
-             "output.formats: png"},
-        Need{"render " + (dir / "h5" / "result.h5").string(), "fplab render"},
-        Need{"view " + (dir / "h5" / "result.h5").string(), "fplab view"}}) {
+             "output.formats: png", "libfplab_vtk_viz.so"},
+        Need{"render " + (dir / "h5" / "result.h5").string(), "fplab render",
+             "libfplab_vtk_viz.so"},
+        Need{"view " + (dir / "h5" / "result.h5").string(), "fplab view", "libfplab_vtk_viz.so"}}) {
     CAPTURE(n.args);
     const auto r = run_program("", lone.string(), n.args, dir);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(n.what) != std::string::npos);
-    CHECK(r.err.find((lone.parent_path() / "libfplab_vtk.so").string()) != std::string::npos);
+    CHECK(r.err.find((lone.parent_path() / n.module).string()) != std::string::npos);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
   }
 }

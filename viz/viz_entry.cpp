@@ -1,9 +1,5 @@
-// The table of libfplab_vtk.so (io/vtk_module.hpp): what the program calls in VTK's code.
-#include <memory>
-
-#include "io/grey_image.hpp"
+// The table of libfplab_vtk_viz.so (io/vtk_module.hpp): what the program calls in viz/.
 #include "io/vtk_module.hpp"
-#include "io/vtk_writer.hpp"
 #include "viz/paraview_script.hpp"
 #include "viz/plot_series.hpp"
 #include "viz/render.hpp"
@@ -12,14 +8,10 @@
 namespace fplab {
 namespace {
 
-std::unique_ptr<OutputSink> make_vtk_writer() { return std::make_unique<VtkWriter>(); }
-
-const VtkModule kModule{
+const VtkVizModule kViz{
     .abi = kVtkModuleAbi,
-    .size = sizeof(VtkModule),
-    .make_vtk_writer = &make_vtk_writer,
+    .size = sizeof(VtkVizModule),
     .make_png_writer = &make_png_writer,
-    .read_grey_png = &read_grey_png,
     .plot_convergence_png = &plot_convergence_png,
     .plot_xy_png = &plot_xy_png,
     .picture_size_parse = &picture_size_parse,
@@ -32,4 +24,4 @@ const VtkModule kModule{
 }  // namespace
 }  // namespace fplab
 
-extern "C" const fplab::VtkModule* fplab_vtk_module() { return &fplab::kModule; }
+extern "C" const fplab::VtkVizModule* fplab_vtk_viz_module() { return &fplab::kViz; }
