@@ -34,9 +34,16 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // for CN steps of 20× the explicit bound to dt = 0.01).
 constexpr int kMaxIterations = 2000;
 
-// auto: SparseLU for a fixed matrix of at most this many unknowns, BiCGSTAB otherwise
-// (bench_implicit's table in the README, "Benchmarks").
-constexpr std::size_t kAutoLuMaxCells = 128 * 128;
+// auto for a time-independent A (bench_implicit's table in the README, "Benchmarks"): up to
+// kAutoLuCells unknowns LU at once (a factorisation of 128² takes tens of ms); above, BiCGSTAB,
+// whose first kAutoProbeSolves solves decide: more iterations per solve than
+// kAutoItsAt256·√(n/256²) — where LU's factorisation amortised over 100 steps plus its solve
+// cost as much — and auto factorises, up to kAutoIterateCells; beyond that never (1024²'s
+// factors hold ~154M non-zeros, 1.8 GB, and take about a minute).
+constexpr std::size_t kAutoLuCells = 128 * 128;
+constexpr std::size_t kAutoIterateCells = 512 * 512;
+constexpr double kAutoItsAt256 = 16.0;
+constexpr int kAutoProbeSolves = 3;
 
 }  // namespace
 
@@ -65,8 +72,14 @@ std::string linear_solver_name(LinearSolver s) {
   return "auto";
 }
 
+double auto_lu_iterations(std::size_t n) {
+  if (n <= kAutoLuCells) return 0.0;
+  if (n > kAutoIterateCells) return std::numeric_limits<double>::infinity();
+  return kAutoItsAt256 * std::sqrt(double(n) / (256.0 * 256.0));
+}
+
 LinearSolver automatic_linear_solver(std::size_t n, bool varies) {
-  return !varies && n <= kAutoLuMaxCells ? LinearSolver::lu : LinearSolver::bicgstab;
+  return !varies && auto_lu_iterations(n) == 0.0 ? LinearSolver::lu : LinearSolver::bicgstab;
 }
 
 // The two most recently used factorisations of I − cA, keyed by c and A's values (version).
@@ -101,6 +114,10 @@ void ShiftedSolver::init(const SparseMatrix& A, bool varies, LinearSolver choice
   for (auto d : diag_)
     if (d < 0) throw std::logic_error("assembled operator without a structural diagonal");
   method_ = choice == LinearSolver::automatic ? automatic_linear_solver(n_, varies) : choice;
+  probing_ = choice == LinearSolver::automatic && !varies && method_ == LinearSolver::bicgstab &&
+             std::isfinite(auto_lu_iterations(n_));
+  probe_solves_ = 0;
+  probe_iterations_ = 0;
   factors_.reset();
   rows_ = RowMajorMatrix();
   to_row_.clear();
@@ -134,7 +151,21 @@ void ShiftedSolver::values_changed() {
 void ShiftedSolver::solve(double t, double c, std::span<const double> r, std::span<double> x) {
   if (r.size() != n_ || x.size() != n_) throw std::logic_error("ShiftedSolver: wrong sizes");
   if (method_ == LinearSolver::lu) return solve_lu(t, c, r, x);
-  if (solve_bicgstab(c, r, x)) return;
+  if (solve_bicgstab(c, r, x)) {
+    if (probing_ && ++probe_solves_ <= kAutoProbeSolves) {
+      probe_iterations_ += static_cast<std::uint64_t>(iterations_);
+      if (probe_solves_ < kAutoProbeSolves) return;
+      probing_ = false;
+      const double mean = double(probe_iterations_) / kAutoProbeSolves;
+      if (mean <= auto_lu_iterations(n_)) return;
+      spdlog::info(
+          "solver.linear_solver auto: BiCGSTAB took {:.0f} iterations per solve, more than the "
+          "{:.0f} that make SparseLU cheaper at {} unknowns; factorising from here on",
+          mean, auto_lu_iterations(n_), n_);
+      drop_iterative();
+    }
+    return;
+  }
   const std::string why = fmt::format(
       "BiCGSTAB did not reach solver.tolerance = {:.3g} within {} iterations at t = {:.6g} "
       "(I - {:.4g}·A)",
@@ -142,12 +173,17 @@ void ShiftedSolver::solve(double t, double c, std::span<const double> r, std::sp
   if (choice_ == LinearSolver::bicgstab)
     throw NumericalError(why + "; use solver.linear_solver: lu, or a smaller solver.dt");
   spdlog::warn("{}; factorising (SparseLU) from here on", why);
+  drop_iterative();
+  solve_lu(t, c, r, x);
+}
+
+void ShiftedSolver::drop_iterative() {
   method_ = LinearSolver::lu;
+  probing_ = false;
   for (auto* v : {&dinv_, &colsum_, &res_, &shadow_, &p_, &v_, &y_, &z_, &t_})
     *v = std::vector<double>();
   rows_ = RowMajorMatrix();
   to_row_ = std::vector<Eigen::Index>();
-  solve_lu(t, c, r, x);
 }
 
 void ShiftedSolver::solve_lu(double t, double c, std::span<const double> r,

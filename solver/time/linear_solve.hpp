@@ -9,12 +9,18 @@
 //              first is reused). Fill-in makes it superlinear: 1024² holds ~154M non-zeros.
 //   bicgstab — BiCGSTAB (van der Vorst 1992) right-preconditioned by the diagonal of I − cA
 //              (Jacobi), started from the x it is given (the integrators pass the last step's
-//              solution), on preallocated vectors, with OpenMP row-parallel products over a
-//              row-major copy of A (solver/time/sparse_rows.hpp). It stops when
+//              solution; extrapolating from the last two saved under 10% of the iterations at
+//              256²–1024², not worth a vector), on preallocated vectors, with OpenMP
+//              row-parallel products over a row-major copy of A (sparse_rows.hpp). Eigen's
+//              IncompleteLUT as preconditioner cut the iterations but its serial triangular
+//              solves made every solve slower than Jacobi's at 512² and 1024². It stops when
 //              ‖r − (I − cA) x‖₁ ≤ tolerance · ‖r‖₁ (solver.tolerance, see linear_solve.cpp);
 //              the iterate is then corrected onto the exact solution's mass (to round-off).
-//   auto     — automatic_linear_solver() below, from bench_implicit's measurements (README,
-//              "Benchmarks"); when BiCGSTAB fails to converge, auto factorises (lu) from then on.
+//   auto     — from bench_implicit's measurements (README, "Benchmarks"): for an A that changes
+//              with t, bicgstab (a numeric factorisation per step costs tens of solves); for a
+//              fixed A, lu up to 128² unknowns, else bicgstab — up to 512², lu from the fourth
+//              solve on when the first three took more than auto_lu_iterations(n) iterations on
+//              average. When BiCGSTAB fails to converge, auto factorises (lu) from then on.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -35,8 +41,11 @@ const std::vector<std::string>& linear_solver_names();
 LinearSolver linear_solver_from_name(const std::string& name);  // InputError if unknown
 std::string linear_solver_name(LinearSolver s);
 
-// What auto picks for I − cA of n unknowns whose values do (varies) or do not change with t.
+// What auto starts with for I − cA of n unknowns whose values do (varies) or do not change with t.
 LinearSolver automatic_linear_solver(std::size_t n, bool varies);
+// For a fixed A of n unknowns: the mean iterations of BiCGSTAB's first solves above which auto
+// factorises instead (0: at once; ∞: never).
+double auto_lu_iterations(std::size_t n);
 
 class ShiftedSolver {
  public:
@@ -63,6 +72,7 @@ class ShiftedSolver {
   void solve_lu(double t, double c, std::span<const double> r, std::span<double> x);
   bool solve_bicgstab(double c, std::span<const double> r, std::span<double> x);
   bool iterate(double c, std::span<const double> r, std::span<double> x);
+  void drop_iterative();  // to lu: frees the iterative solve's storage
   // y = (I − cA) x on the row-major copy; returns Σ w_i y_i (w may be null: 0).
   double apply(double c, const double* x, double* y, const double* w) const;
 
@@ -84,6 +94,9 @@ class ShiftedSolver {
   std::vector<double> res_, shadow_, p_, v_, y_, z_, t_;
   int iterations_ = 0;
   std::uint64_t total_iterations_ = 0;
+  bool probing_ = false;  // auto: the first solves decide between bicgstab and lu
+  int probe_solves_ = 0;
+  std::uint64_t probe_iterations_ = 0;
 };
 
 }  // namespace fplab

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/case_file.hpp"
+#include "solver/density.hpp"
 #include "solver/discretisation.hpp"
 #include "solver/equations/equation.hpp"
 #include "solver/errors.hpp"
@@ -82,12 +83,56 @@ TEST_CASE("linear solvers: solver.linear_solver names, and auto's rule") {
   for (const auto& n : fplab::linear_solver_names())
     CHECK(fplab::linear_solver_name(fplab::linear_solver_from_name(n)) == n);
   CHECK_THROWS_AS(fplab::linear_solver_from_name("gmres"), fplab::InputError);
-  // A fixed matrix: factorised on small grids; iterated on large ones; always iterated when the
-  // matrix changes every step (a numeric factorisation per step).
+  // A fixed matrix: factorised on small grids; iterated on large ones (up to 512² factorised
+  // after all when the first solves take many iterations); always iterated when the matrix
+  // changes every step (a numeric factorisation per step).
   CHECK(fplab::automatic_linear_solver(64 * 64, false) == LinearSolver::lu);
-  CHECK(fplab::automatic_linear_solver(512 * 512, false) == LinearSolver::bicgstab);
+  CHECK(fplab::automatic_linear_solver(128 * 128, false) == LinearSolver::lu);
+  CHECK(fplab::automatic_linear_solver(256 * 256, false) == LinearSolver::bicgstab);
   CHECK(fplab::automatic_linear_solver(1024 * 1024, false) == LinearSolver::bicgstab);
   CHECK(fplab::automatic_linear_solver(64 * 64, true) == LinearSolver::bicgstab);
+  CHECK(fplab::auto_lu_iterations(128 * 128) == 0.0);
+  CHECK(fplab::auto_lu_iterations(256 * 256) > 0.0);
+  CHECK(fplab::auto_lu_iterations(256 * 256) < fplab::auto_lu_iterations(512 * 512));
+  CHECK(std::isinf(fplab::auto_lu_iterations(1024 * 1024)));
+}
+
+TEST_CASE("linear solvers: auto factorises a fixed A after three solves that took many iterations") {
+  // 160² = 25600 unknowns: auto starts with BiCGSTAB; at 20× the explicit step it converges in a
+  // few iterations and stays; at 1000× it takes many more, and the fourth solve is LU's.
+  const auto c = load("cases/ou_gaussian.yaml",
+                      {"grid={nx: 160, ny: 160}", "solver.scheme=chang_cooper"});
+  const auto eq = fplab::make_equation(c);
+  const auto op = fplab::make_operator(c, *eq, grid_of(c));
+  const std::size_t n = op->size();
+  std::vector<double> u(n), b(n), x(n);
+  fplab::initial_density(c, grid_of(c), u, fplab::Sampling::cell_average);
+  fplab::SparseMatrix A;
+  op->assemble(fplab::ImplicitPart::whole, 0.0, A, b);
+  for (const double ratio : {20.0, 1000.0}) {
+    CAPTURE(ratio);
+    const double dt = ratio * 0.4 * op->max_stable_dt(0.0);
+    fplab::ShiftedSolver s;
+    s.init(A, false, LinearSolver::automatic, 1e-10);
+    REQUIRE(s.method() == LinearSolver::bicgstab);
+    double its = 0.0;
+    for (int k = 0; k < 3; ++k) {
+      x = u;
+      s.solve(0.0, 0.5 * dt, u, x);
+      its += s.last_iterations();
+    }
+    MESSAGE("mean iterations " << its / 3 << ", auto's bound " << fplab::auto_lu_iterations(n));
+    CHECK(s.method() == (its / 3 > fplab::auto_lu_iterations(n) ? LinearSolver::lu
+                                                                 : LinearSolver::bicgstab));
+    CHECK(s.method() == (ratio > 100.0 ? LinearSolver::lu : LinearSolver::bicgstab));
+    std::vector<double> x_lu(n);
+    fplab::ShiftedSolver lu;
+    lu.init(A, false, LinearSolver::lu, 1e-10);
+    lu.solve(0.0, 0.5 * dt, u, x_lu);
+    x = u;
+    s.solve(0.0, 0.5 * dt, u, x);
+    CHECK(l1_diff(x, x_lu) <= 2e-10 * l1(u));
+  }
 }
 
 TEST_CASE("linear solvers: one BiCGSTAB solve meets its residual tolerance and matches SparseLU") {
