@@ -35,14 +35,16 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxIterations = 2000;
 
 // auto for a time-independent A (bench_implicit's table in the README, "Benchmarks"): up to
-// kAutoLuCells unknowns LU at once (a factorisation of 128² takes tens of ms); above, BiCGSTAB,
-// whose first kAutoProbeSolves solves decide: more iterations per solve than
-// kAutoItsAt256·√(n/256²) — where LU's factorisation amortised over 100 steps plus its solve
-// cost as much — and auto factorises, up to kAutoIterateCells; beyond that never (1024²'s
-// factors hold ~154M non-zeros, 1.8 GB, and take about a minute).
+// kAutoLuCells unknowns LU at once (a factorisation of 128² takes ~0.15 s, a solve costs what
+// BiCGSTAB's does, and LU's does not grow with dt); above, BiCGSTAB, whose first
+// kAutoProbeSolves solves decide: more than kAutoLuIterations iterations per solve and auto
+// factorises, up to kAutoIterateCells; beyond that never (1024²'s factors hold ~154M
+// non-zeros, 1.8 GB, and take 15–50 s here: more memory than a default should claim).
+// kAutoLuIterations: at 256²–1024² an LU solve costs 14–17 BiCGSTAB iterations and the factorisation, spread over a
+// run of 100 steps, another 5–7, nearly independent of the size.
 constexpr std::size_t kAutoLuCells = 128 * 128;
 constexpr std::size_t kAutoIterateCells = 512 * 512;
-constexpr double kAutoItsAt256 = 16.0;
+constexpr double kAutoLuIterations = 20.0;
 constexpr int kAutoProbeSolves = 3;
 
 }  // namespace
@@ -75,7 +77,7 @@ std::string linear_solver_name(LinearSolver s) {
 double auto_lu_iterations(std::size_t n) {
   if (n <= kAutoLuCells) return 0.0;
   if (n > kAutoIterateCells) return std::numeric_limits<double>::infinity();
-  return kAutoItsAt256 * std::sqrt(double(n) / (256.0 * 256.0));
+  return kAutoLuIterations;
 }
 
 LinearSolver automatic_linear_solver(std::size_t n, bool varies) {

@@ -93,7 +93,7 @@ TEST_CASE("linear solvers: solver.linear_solver names, and auto's rule") {
   CHECK(fplab::automatic_linear_solver(64 * 64, true) == LinearSolver::bicgstab);
   CHECK(fplab::auto_lu_iterations(128 * 128) == 0.0);
   CHECK(fplab::auto_lu_iterations(256 * 256) > 0.0);
-  CHECK(fplab::auto_lu_iterations(256 * 256) < fplab::auto_lu_iterations(512 * 512));
+  CHECK(std::isfinite(fplab::auto_lu_iterations(512 * 512)));
   CHECK(std::isinf(fplab::auto_lu_iterations(1024 * 1024)));
 }
 
