@@ -34,6 +34,8 @@ class IntegratorExplicitRK final : public TimeIntegrator {
   void step(SpatialOperator& op, double t, double dt, std::span<double> u) override;
 
  private:
+  void combine(double* out, const double* base, double dt, const double* w, int count) const;
+
   std::string name_;
   int order_;
   int stages_;
