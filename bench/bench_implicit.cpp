@@ -338,6 +338,10 @@ int main(int argc, char** argv) {
   for (const std::string name : {"backward_euler", "crank_nicolson", "bdf2"})
     sizes(benchmark::RegisterBenchmark(("step/" + name).c_str(), implicit_step, name,
                                        std::string("chang_cooper")));
+  // The README's thread table: crank_nicolson at 2048² too (auto iterates there: no factors).
+  benchmark::RegisterBenchmark("step/crank_nicolson", implicit_step,
+                               std::string("crank_nicolson"), std::string("chang_cooper"))
+      ->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
   sizes(benchmark::RegisterBenchmark("step/imex_ars222", implicit_step,
                                      std::string("imex_ars222"), std::string("upwind")));
   // The table: fixed iteration counts (an LU factorisation at 1024² takes about a minute).
