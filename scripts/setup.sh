@@ -3,10 +3,15 @@
 #   demo  run the main demo case (HDF5 + XDMF, VTK, CSV, JSON and PNG pictures in out/ou_gaussian)
 #   test  install pvpython too and pass the whole test suite with ctest under one Xvfb
 #   build stop after building
-# Usage: scripts/setup.sh demo|test|build      (env BUILD_DIR, default ./build; JOBS, default nproc)
+#   sanitize  build fplab and its tests with AddressSanitizer + UndefinedBehaviorSanitizer in
+#             build-sanitize/ and run the unit tests, the bad-input table and the shipped cases
+#   fuzz [S]  build the libFuzzer targets with clang in build-fuzz/, replay fuzz/regressions/,
+#             then fuzz the case loader and the result reader S seconds each (default 60)
+# Usage: scripts/setup.sh demo|test|build|sanitize|fuzz [S]
+#        (env BUILD_DIR, default ./build; JOBS, default nproc)
 set -euo pipefail
 mode=${1:-demo}
-case "$mode" in demo|test|build) ;; *) echo "usage: $0 demo|test|build" >&2; exit 2 ;; esac
+case "$mode" in demo|test|build|sanitize|fuzz) ;; *) echo "usage: $0 demo|test|build|sanitize|fuzz [S]" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 jobs=${JOBS:-$(nproc)}
@@ -17,6 +22,7 @@ packages=(cmake g++ make pkg-config git libfftw3-dev libeigen3-dev libhdf5-dev l
   libmuparser-dev libbenchmark-dev librandom123-dev xvfb xauth python3 ffmpeg
   libtorch-dev python3-torch  # libtorch: learned scores (fplab-torch); python3-torch: their tests
   xdotool python3-h5py python3-pil python3-numpy)  # key presses for `fplab view`'s test; checks
+[ "$mode" = fuzz ] && packages+=(clang libclang-rt-14-dev)  # libFuzzer
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -30,6 +36,10 @@ if [ "$mode" = test ]; then
   echo "== pvpython (ParaView's own readers, for the output tests)"
   PVPYTHON=$("$root/scripts/install_pvpython.sh" | tail -n 1)
   export PVPYTHON
+fi
+
+if [ "$mode" = sanitize ] || [ "$mode" = fuzz ]; then
+  exec bash "$root/scripts/sanitize.sh" "$@"
 fi
 
 echo "== configure and build in $build"
