@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -106,6 +107,9 @@ const char* kSmallCase =
     "time: {t_end: 0.05}\n"
     "output: {formats: [hdf5]}\n";
 
+// A scratch name of this process: two checkouts' suites may run at once on one machine.
+std::string unique(const std::string& name) { return name + "_" + std::to_string(getpid()); }
+
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
 }
@@ -115,7 +119,7 @@ void write_file(const fs::path& p, const std::string& text) {
 TEST_CASE("bad input: every case file in tests/bad_inputs is refused with one short sentence") {
   const auto files = bad_input_files();
   CHECK(files.size() >= 40);
-  const fs::path dir = scratch("bad_inputs");
+  const fs::path dir = scratch(unique("bad_inputs"));
   for (const auto& f : files) {
     const BadInput b = read_header(f);
     INFO("tests/bad_inputs/" << f.filename().string());
@@ -127,10 +131,11 @@ TEST_CASE("bad input: every case file in tests/bad_inputs is refused with one sh
     for (const auto& w : b.words) CHECK_MESSAGE(r.err.find(w) != std::string::npos, "no '" << w << "'");
     check_short_sentence(r.err);
   }
+  fs::remove_all(dir);
 }
 
 TEST_CASE("bad input: the table's header is read as documented") {
-  const fs::path dir = scratch("bad_inputs_header");
+  const fs::path dir = scratch(unique("bad_inputs_header"));
   write_file(dir / "h.yaml",
              "# why\n# expect-exit: 3\n# expect-word: some word\n# expect-word: x.yaml:7: key:\n"
              "# args: --set a=1\n# command: info\nname: x\n# expect-exit: 9\n");
@@ -139,10 +144,11 @@ TEST_CASE("bad input: the table's header is read as documented") {
   CHECK(b.words == std::vector<std::string>{"some word", "x.yaml:7: key:"});
   CHECK(b.args == "--set a=1");
   CHECK(b.command == "info");  // the header ends at the first line that is not a comment
+  fs::remove_all(dir);
 }
 
 TEST_CASE("bad input: made by the test (a named pipe, a device, huge values and grids)") {
-  const fs::path dir = scratch("bad_inputs_generated");
+  const fs::path dir = scratch(unique("bad_inputs_generated"));
   const fs::path small = dir / "small.yaml";
   write_file(small, kSmallCase);
   // The small case itself runs: each refusal below is about what was changed.
@@ -165,7 +171,7 @@ TEST_CASE("bad input: made by the test (a named pipe, a device, huge values and 
   made.push_back({"a 10 MB name", (dir / "name10mb.yaml").string(), "", "255 bytes"});
 
   std::string expr;
-  for (int k = 0; k < 100000; ++k) expr += "x*y+";
+  for (int k = 0; k < 250000; ++k) expr += "x*y+";
   expr += "(";  // 1 MB, unbalanced
   std::string with_expr = kSmallCase;
   with_expr.replace(with_expr.find("{type: linear"), with_expr.find('}') + 1 -
@@ -180,8 +186,8 @@ TEST_CASE("bad input: made by the test (a named pipe, a device, huge values and 
   // 100 KB: one argument of a command line holds at most 128 KiB (MAX_ARG_STRLEN).
   made.push_back({"a 100 KB --set value", small.string(),
                   "--set 'name=[" + std::string(100 * 1024, 'v') + "'", "--set name=[vvv"});
-  made.push_back({"an -o folder that is not UTF-8", small.string(), "-o \"$(printf '/tmp/fplab_\\377')\"",
-                  "UTF-8"});
+  made.push_back({"an -o folder that is not UTF-8", small.string(),
+                  "-o \"$(printf '" + (dir / "out").string() + "\\377')\"", "UTF-8"});
 
   for (const auto& m : made) {
     INFO(m.what);
@@ -191,4 +197,5 @@ TEST_CASE("bad input: made by the test (a named pipe, a device, huge values and 
     CHECK(r.err.find(m.word) != std::string::npos);
     check_short_sentence(r.err);
   }
+  fs::remove_all(dir);  // 11 MB of made inputs
 }
