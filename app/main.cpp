@@ -17,12 +17,14 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "app/torch_handoff.hpp"
 #include "fplab/version.hpp"
 #include "io/case_file.hpp"
+#include "io/case_yaml.hpp"  // shorten, utf8_invalid_at
 #include "io/convergence_writer.hpp"
 #include "io/problem_inputs.hpp"
 #include "io/result_file.hpp"
@@ -36,6 +38,18 @@
 #include "viz/viewer.hpp"  // ViewOptions
 
 namespace {
+
+// What the user reads for an error no fplab sentence describes (a library's or a bug's).
+constexpr const char* kInternalError =
+    "fplab stopped on an internal error; please report it with the case file and the command";
+
+// -o names the output folder, recorded in summary.json and result.h5 as UTF-8 text.
+void check_output_dir(const std::string& out_dir) {
+  if (const auto bad = fplab::utf8_invalid_at(out_dir); bad != std::string::npos)
+    throw fplab::InputError(fmt::format(
+        "-o: expected a folder name in UTF-8 text, got a byte that is not UTF-8 after '{}'",
+        fplab::shorten(out_dir.substr(0, bad))));
+}
 
 std::string join_command_line(int argc, char** argv) {
   std::string s;
@@ -76,6 +90,7 @@ void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r
 
 int cmd_run(const std::string& case_path, const std::string& out_dir,
             const std::vector<std::string>& sets, bool quiet, const std::string& command_line) {
+  check_output_dir(out_dir);
   fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
   fplab::hand_off_if_learned(spec);
   if (!out_dir.empty()) spec.output.dir = out_dir;
@@ -101,6 +116,7 @@ int cmd_run(const std::string& case_path, const std::string& out_dir,
 int cmd_verify(const std::string& case_path, const std::string& out_dir,
                const std::vector<std::string>& sets, const std::string& levels_arg,
                const std::string& refine_arg) {
+  check_output_dir(out_dir);
   fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
   fplab::hand_off_if_learned(spec);
   const std::string refine = refine_arg.empty() ? spec.verify.refine : refine_arg;
@@ -296,8 +312,21 @@ int main(int argc, char** argv) {
   } catch (const fplab::NumericalError& e) {
     std::fprintf(stderr, "fplab: numerical failure: %s\n", e.what());
     return 3;
-  } catch (const std::exception& e) {
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "fplab: error: the machine ran out of memory; use a coarser grid\n");
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {  // its what() is the library's wording
+    std::fprintf(stderr, "fplab: error: cannot use '%s': %s\n",
+                 fplab::shorten(e.path1().string()).c_str(), e.code().message().c_str());
+    return 1;
+  } catch (const YAML::Exception&) {  // a library message: never shown
+    std::fprintf(stderr, "fplab: error: %s\n", kInternalError);
+    return 1;
+  } catch (const std::runtime_error& e) {  // fplab's own sentences: a file it cannot read or write
     std::fprintf(stderr, "fplab: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception&) {  // a library's or a bug's: one plain sentence instead
+    std::fprintf(stderr, "fplab: error: %s\n", kInternalError);
     return 1;
   }
 }

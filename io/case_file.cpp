@@ -14,6 +14,8 @@
 #include <sstream>
 #include <utility>
 
+#include <unistd.h>
+
 #include "io/case_yaml.hpp"
 #include "io/vtk_module.hpp"
 #include "solver/data_density.hpp"
@@ -31,12 +33,18 @@ using Hints = std::vector<std::pair<std::string, std::string>>;
 constexpr const char* kExpectPositive = "a number > 0";
 constexpr const char* kExpectPoint = "a point [x, y]";
 constexpr const char* kExpectInterval = "an interval [a, b] with a < b";
-constexpr const char* kExpectGridSize = "an integer ≥ 4";
+constexpr const char* kExpectGridSize = "an integer from 4 to 1048576";
 constexpr const char* kExpectSpd = "a symmetric positive definite 2×2 matrix [[a, b], [b, c]]";
 constexpr const char* kExpectPsd = "a symmetric positive semi-definite 2×2 matrix [[a, b], [b, c]]";
 constexpr const char* kExpectMatrix = "a 2×2 matrix [[a, b], [c, d]]";
 constexpr const char* kExpectExtent = "a rectangle [[x0, x1], [y0, y1]] with x0 < x1 and y0 < y1";
-constexpr int kGridSizeMax = 1 << 20;
+constexpr int kGridSizeMax = 1 << 20;  // kExpectGridSize's maximum
+// The fewest arrays of nx·ny doubles any run holds (the state, a stage or right-hand side, the
+// exact or equilibrium density and a write buffer): a grid needing more memory than the machine
+// has is refused before anything is allocated.
+constexpr double kGridArraysMin = 4;
+// A name is the last part of the default output folder out/<name>: a file name's length at most.
+constexpr std::size_t kNameBytesMax = 255;
 constexpr long long kSamplesMax = 100'000'000;  // 1.6 GB of points: beyond, memory runs out first
 
 const std::vector<std::string> kTopKeys = {"name",     "domain",  "grid",   "boundary",
@@ -140,8 +148,47 @@ Mat2 read_sym_matrix(const CaseItem& it, bool definite) {
   return m;
 }
 
-// An expression muparser compiles with exactly these variables (docs/reference.md §1 drift).
-std::string read_expression(const CaseItem& it, const std::vector<std::string>& vars) {
+// A few cell centres of the case's grid, spread over the domain: where a coefficient is
+// evaluated first. 7 per direction (fewer on a coarser grid), the boundary cells included.
+std::vector<Vec2> sample_centres(const CaseSpec& c) {
+  std::vector<Vec2> pts;
+  for (int a = 0; a <= 6; ++a)
+    for (int b = 0; b <= 6; ++b) {
+      const int i = a * (c.nx - 1) / 6, j = b * (c.ny - 1) / 6;
+      pts.emplace_back(c.x0 + (i + 0.5) * (c.x1 - c.x0) / c.nx,
+                       c.y0 + (j + 0.5) * (c.y1 - c.y0) / c.ny);
+    }
+  return pts;
+}
+
+// One value muparser's comma operator can hide: "x^2, y^2" evaluates to y² alone.
+void check_single_value(const CaseItem& it, const mu::Parser& p, const std::string& expected,
+                        const std::string& text) {
+  if (const int n = p.GetNumResults(); n > 1)
+    it.fail(fmt::format("expected {} (one value), got '{}', a comma-separated list of {} values",
+                        expected, shorten(text), n));
+}
+
+// The expression is finite at the sample_centres (t = 0): "1/0" or "sqrt(-1)" is an input error
+// found here, with its key, and not a numerical failure of the run.
+void check_finite(const CaseItem& it, mu::Parser& p, std::vector<double>& values,
+                  const CaseSpec& c, const std::string& text) {
+  for (const Vec2& q : sample_centres(c)) {
+    values.assign(values.size(), 0.0);
+    values[0] = q[0];
+    values[1] = q[1];
+    const double v = p.Eval();
+    if (!std::isfinite(v))
+      it.fail(fmt::format("expected an expression that is finite on the domain, got '{}', which "
+                          "is {} at the cell centre (x, y) = ({:.6g}, {:.6g})",
+                          shorten(text), std::isnan(v) ? "not a number" : "infinite", q[0], q[1]));
+  }
+}
+
+// An expression muparser compiles with exactly these variables (x, y first; docs/reference.md §1
+// drift), one value, finite on the case's grid.
+std::string read_expression(const CaseItem& it, const std::vector<std::string>& vars,
+                            const CaseSpec& c) {
   const std::string expected = "an expression in " + join_names(vars);
   const std::string text = read_string(it, expected);
   std::vector<double> values(vars.size(), 0.0);
@@ -150,12 +197,14 @@ std::string read_expression(const CaseItem& it, const std::vector<std::string>& 
     for (std::size_t k = 0; k < vars.size(); ++k) p.DefineVar(vars[k], &values[k]);
     p.SetExpr(text);
     p.Eval();  // muparser parses lazily, on the first evaluation
+    check_single_value(it, p, expected, text);
+    check_finite(it, p, values, c, text);
   } catch (const mu::Parser::exception_type& e) {
-    std::string msg = e.GetMsg();
+    std::string msg = shorten(e.GetMsg());
     while (!msg.empty() && (msg.back() == '.' || msg.back() == ' ')) msg.pop_back();
     if (msg.find("position") == std::string::npos && e.GetPos() >= 0)
       msg += fmt::format(" at position {}", e.GetPos());
-    it.fail(fmt::format("expected {}, got '{}' (muparser: {})", expected, text, msg));
+    it.fail(fmt::format("expected {}, got '{}' (muparser: {})", expected, shorten(text), msg));
   }
   return text;
 }
@@ -298,7 +347,7 @@ DensitySpec read_density(const CaseItem& it, const Extent& domain, bool initial 
   return d;
 }
 
-DriftSpec read_drift(const CaseItem& it) {
+DriftSpec read_drift(const CaseItem& it, const CaseSpec& c) {
   const CaseBlock b(it, "a drift block such as {type: linear, C: [[1, 0], [0, 1]]}");
   DriftSpec f;
   const CaseItem type = b.get("type");
@@ -307,10 +356,10 @@ DriftSpec read_drift(const CaseItem& it) {
   if (f.type == "linear") {
     if (const CaseItem c = b.get("C"); c.present()) f.C = read_mat2(c, kExpectMatrix);
   } else if (f.type == "potential") {
-    f.U = read_expression(b.required("U", "an expression in x, y"), {"x", "y"});
+    f.U = read_expression(b.required("U", "an expression in x, y"), {"x", "y"}, c);
   } else {
-    f.fx = read_expression(b.required("fx", "an expression in x, y, t"), {"x", "y", "t"});
-    f.fy = read_expression(b.required("fy", "an expression in x, y, t"), {"x", "y", "t"});
+    f.fx = read_expression(b.required("fx", "an expression in x, y, t"), {"x", "y", "t"}, c);
+    f.fy = read_expression(b.required("fy", "an expression in x, y, t"), {"x", "y", "t"}, c);
   }
   return f;
 }
@@ -380,9 +429,9 @@ ScoreSpec read_score(const CaseItem& it, const Extent& domain) {
 }
 
 // The coefficients of a fokker_planck block (its drift, diffusion, schedule): of the equation
-// itself, or of a reverse equation's `forward` block.
-void read_coefficients(const CaseBlock& b, EquationSpec& eq) {
-  if (const CaseItem d = b.get("drift"); d.present()) eq.drift = read_drift(d);
+// itself, or of a reverse equation's `forward` block. `c` holds the domain and grid read so far.
+void read_coefficients(const CaseBlock& b, EquationSpec& eq, const CaseSpec& c) {
+  if (const CaseItem d = b.get("drift"); d.present()) eq.drift = read_drift(d, c);
   if (const CaseItem d = b.get("diffusion"); d.present()) {
     const CaseBlock db(d, "a diffusion block {D: [[a, b], [b, c]]}");
     db.keys_allowed({"D"}, "a diffusion block");
@@ -391,11 +440,12 @@ void read_coefficients(const CaseBlock& b, EquationSpec& eq) {
   if (const CaseItem s = b.get("schedule"); s.present()) eq.schedule = read_schedule(s);
 }
 
-void read_reverse(const CaseBlock& b, EquationSpec& eq, const Extent& domain) {
+void read_reverse(const CaseBlock& b, EquationSpec& eq, const CaseSpec& c) {
+  const Extent domain{c.x0, c.x1, c.y0, c.y1};
   const char* expected = "the forward block {drift: ..., diffusion: ..., schedule: ...}";
   const CaseBlock fb(b.required("forward", expected), expected);
   fb.keys_allowed({"drift", "diffusion", "schedule"}, "the forward block", kEquationHints);
-  read_coefficients(fb, eq);
+  read_coefficients(fb, eq, c);
   eq.T = read_positive(b.required("T", "the forward horizon T > 0"));
   if (const CaseItem l = b.get("lambda"); l.present())
     eq.lambda = read_number(l, "a number ≥ 0", [](double v) { return v >= 0; });
@@ -403,16 +453,18 @@ void read_reverse(const CaseBlock& b, EquationSpec& eq, const Extent& domain) {
       read_score(b.required("score", "a score block such as {type: exact, data: ...}"), domain);
 }
 
-EquationSpec read_equation(const CaseItem& it, const Extent& domain) {
+// `c` holds the domain and grid read so far.
+EquationSpec read_equation(const CaseItem& it, const CaseSpec& c) {
+  const Extent domain{c.x0, c.x1, c.y0, c.y1};
   const CaseBlock b(it, "an equation block such as {type: fokker_planck, drift: {type: linear}}");
   EquationSpec eq;
   eq.type = read_choice(b.required("type", "one of " + join_names(kEquationTypes)), kEquationTypes);
   b.keys_allowed(equation_keys(eq.type), "a " + eq.type + " equation", kEquationHints);
   if (eq.type == "reverse_fokker_planck") {
-    read_reverse(b, eq, domain);
+    read_reverse(b, eq, c);
     return eq;
   }
-  read_coefficients(b, eq);
+  read_coefficients(b, eq, c);
   if (const CaseItem t = b.get("tau"); t.present()) eq.tau = read_positive(t);
   if (const CaseItem e = b.get("equilibrium"); e.present())
     eq.equilibrium = read_density(e, domain);
@@ -505,6 +557,24 @@ void read_domain(const CaseBlock& b, CaseSpec& c) {
   c.x0 = xs[0], c.x1 = xs[1], c.y0 = ys[0], c.y1 = ys[1];
 }
 
+// The machine's memory in bytes (0 when unknown).
+double physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0.0;
+}
+
+// Refuses a grid whose fewest arrays (kGridArraysMin) already exceed the machine's memory.
+void check_grid_memory(const CaseItem& grid, const CaseSpec& c) {
+  constexpr double GiB = 1024.0 * 1024.0 * 1024.0;
+  const double need = kGridArraysMin * sizeof(double) * static_cast<double>(c.nx) * c.ny;
+  const double have = physical_memory_bytes();
+  if (have > 0 && need > have)
+    grid.fail(fmt::format(
+        "{} × {} cells need at least {:.1f} GiB ({} arrays of 8·nx·ny bytes), this machine has "
+        "{:.1f} GiB; use a coarser grid",
+        c.nx, c.ny, need / GiB, kGridArraysMin, have / GiB));
+}
+
 void read_grid(const CaseBlock& b, CaseSpec& c) {
   const char* expected = "a block {nx: cells in x, ny: cells in y}";
   const CaseBlock g(b.required("grid", expected), expected);
@@ -513,6 +583,7 @@ void read_grid(const CaseBlock& b, CaseSpec& c) {
       read_integer(g.required("nx", kExpectGridSize), kExpectGridSize, 4, kGridSizeMax));
   c.ny = static_cast<int>(
       read_integer(g.required("ny", kExpectGridSize), kExpectGridSize, 4, kGridSizeMax));
+  check_grid_memory(g.get("nx"), c);
 }
 
 // After the equation: a reverse run's time τ stays in [0, T].
@@ -564,18 +635,24 @@ void check_initial(const CaseBlock& b, const CaseSpec& c) {
 }
 
 CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::string& default_name) {
-  const CaseItem top{&src, root, "", YAML::Node()};
+  const CaseItem top{&src, root, "", YAML::Node(), YAML::Node()};
   const CaseBlock b(top, "a case made of keys such as name, domain, grid, equation, initial, time");
   b.keys_allowed(kTopKeys, "a case file", kTopHints);
   CaseSpec c;
   c.name = default_name;
-  if (const CaseItem n = b.get("name"); n.present()) c.name = read_string(n, "a name");
+  if (const CaseItem n = b.get("name"); n.present()) {
+    c.name = read_string(n, "a name");
+    if (c.name.size() > kNameBytesMax)
+      n.fail(fmt::format("expected a name of at most {} bytes (it names the output folder), got "
+                         "'{}' of {} bytes",
+                         kNameBytesMax, shorten(c.name), c.name.size()));
+  }
   read_domain(b, c);
   read_grid(b, c);
   if (const CaseItem v = b.get("boundary"); v.present())
     c.boundary = read_choice(v, boundary_names());
   const Extent domain{c.x0, c.x1, c.y0, c.y1};
-  c.equation = read_equation(b.required("equation", "an equation block with a type"), domain);
+  c.equation = read_equation(b.required("equation", "an equation block with a type"), c);
   c.initial = read_density(b.required("initial", "a density block such as {type: gaussian}"),
                            domain, true);
   if (const CaseItem s = b.get("solver"); s.present()) read_solver(s, c.solver);
@@ -591,6 +668,18 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
                          number_text(c.equation.T)));
   }
   return c;
+}
+
+// What a path that is not a regular file is, in a message.
+std::string file_kind(std::filesystem::file_type t) {
+  switch (t) {
+    case std::filesystem::file_type::directory: return "directory";
+    case std::filesystem::file_type::fifo: return "named pipe";
+    case std::filesystem::file_type::character:
+    case std::filesystem::file_type::block: return "device";
+    case std::filesystem::file_type::socket: return "socket";
+    default: return "special file";
+  }
 }
 
 // ---- echo ----
@@ -737,36 +826,74 @@ void emit_equation(YAML::Emitter& e, const EquationSpec& q) {
 
 }  // namespace
 
-CaseSpec parse_case(const std::string& yaml_text, const std::string& source_name,
-                    const std::vector<std::string>& overrides) {
-  YAML::Node root;
+// The 1-based line of the `---` that starts the second document: the first one after content.
+int second_document_line(const std::string& text) {
+  std::istringstream in(text);
+  bool content = false;
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++n;
+    if (line.rfind("---", 0) == 0 && content) return n;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos && line[first] != '#' && line.rfind("---", 0) != 0)
+      content = true;
+  }
+  return n;
+}
+
+// The one YAML document of a case file; InputError "file:line: invalid YAML: ..." otherwise.
+YAML::Node load_document(const std::string& text, const std::string& source_name) {
+  std::vector<YAML::Node> docs;
   try {
-    root = YAML::Load(yaml_text);
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError(fmt::format("{}:{}: invalid YAML: the values are nested too deeply",
+                                 source_name, e.mark.line + 1));
   } catch (const YAML::Exception& e) {
     if (e.mark.line >= 0)
       throw InputError(fmt::format("{}:{}: invalid YAML: {}", source_name, e.mark.line + 1, e.msg));
     throw InputError(fmt::format("{}: invalid YAML: {}", source_name, e.msg));
   }
+  if (docs.size() > 1)
+    throw InputError(fmt::format(
+        "{}:{}: a second YAML document starts here (after ---), but a case file holds one",
+        source_name, second_document_line(text)));
+  return docs.empty() ? YAML::Node() : docs.front();
+}
+
+CaseSpec parse_case(const std::string& yaml_text, const std::string& source_name,
+                    const std::vector<std::string>& overrides) {
+  YAML::Node root = load_document(yaml_text, source_name);
   std::vector<CaseOverride> ovs;
   for (const auto& s : overrides) ovs.push_back(override_parse(s));
+  const CaseSource src(source_name, ovs);
+  // Before anything reads a value: aliases, UTF-8, quotes; and where each key came from.
+  std::map<std::string, std::string> where;
+  check_case_values(src, root, "", yaml_text, where);
+  for (const auto& o : ovs) check_case_values(src, o.value, o.key, o.value_text, where);
   if (!ovs.empty()) {
     if (root.IsNull()) root.reset(YAML::Node(YAML::NodeType::Map));  // an empty file
     if (root.IsMap())  // otherwise read_case reports what the file holds
       for (const auto& o : ovs) override_apply(o, root);
   }
-  const CaseSource src(source_name, ovs);
   std::string stem = std::filesystem::path(source_name).stem().string();
   CaseSpec c = read_case(src, root, stem.empty() ? std::string("case") : stem);
   c.source_path = source_name;
+  c.key_where = std::move(where);
   c.resolved_yaml = case_to_yaml(c);
   return c;
 }
 
 CaseSpec load_case_file(const std::string& path, const std::vector<std::string>& overrides) {
+  // Checked before opening: opening a named pipe waits for a writer, a device never ends.
   std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw InputError(fmt::format("case file '{}' is not a regular file (it is a {})", shorten(path),
+                                 file_kind(status.type())));
   std::ifstream in(path, std::ios::binary);
-  if (!std::filesystem::is_regular_file(path, ec) || !in)
-    throw InputError(fmt::format("cannot open case file '{}'", path));
+  if (!std::filesystem::is_regular_file(status) || !in)
+    throw InputError(fmt::format("cannot open case file '{}'", shorten(path)));
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InputError(fmt::format("cannot read case file '{}'", path));

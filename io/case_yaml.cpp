@@ -53,16 +53,19 @@ std::string key_join(const std::string& block, const std::string& k) {
   return block.empty() ? k : block + "." + k;
 }
 
-void describe_flow(const YAML::Node& n, std::string& out) {
-  if (!n.IsDefined() || n.IsNull()) {
+// Depth-limited and cut once long, so that a deep or aliased value describes quickly.
+void describe_flow(const YAML::Node& n, std::string& out, int depth = 0) {
+  if (out.size() > 200 || depth > 8) {
+    out += "...";
+  } else if (!n.IsDefined() || n.IsNull()) {
     out += "null";
   } else if (n.IsScalar()) {
-    out += n.Scalar().empty() ? std::string("''") : n.Scalar();
+    out += n.Scalar().empty() ? std::string("''") : shorten(n.Scalar());
   } else if (n.IsSequence()) {
     out += '[';
     for (std::size_t k = 0; k < n.size(); ++k) {
       if (k) out += ", ";
-      describe_flow(n[k], out);
+      describe_flow(n[k], out, depth + 1);
       if (out.size() > 200) break;  // long enough for a message
     }
     out += ']';
@@ -72,16 +75,90 @@ void describe_flow(const YAML::Node& n, std::string& out) {
     for (const auto& kv : n) {
       if (!first) out += ", ";
       first = false;
-      describe_flow(kv.first, out);
+      describe_flow(kv.first, out, depth + 1);
       out += ": ";
-      describe_flow(kv.second, out);
+      describe_flow(kv.second, out, depth + 1);
       if (out.size() > 200) break;
     }
     out += '}';
   }
 }
 
+// Whether the quoted scalar opening at text[pos] closes before the end of the text (yaml-cpp
+// 0.7 reads an unclosed quote to the end of the file without a word).
+bool quote_closes(std::string_view text, std::size_t pos) {
+  const char q = text[pos];
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (q == '"' && text[i] == '\\') {
+      ++i;  // an escape: the next character is not the end
+    } else if (text[i] == q) {
+      if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside a single-quoted scalar
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// The walk of check_case_values: the blocks and lists above the current value, and a count.
+struct ValueWalk {
+  const CaseSource& src;
+  std::string_view text;
+  std::map<std::string, std::string>& where;
+  std::vector<YAML::Node> holders;
+  std::size_t count = 0;
+
+  void check_text(const CaseItem& it, const YAML::Node& n, std::string_view what) const {
+    const std::string& s = n.Scalar();
+    if (const auto bad = utf8_invalid_at(s); bad != std::string::npos)
+      it.fail(fmt::format("expected UTF-8 text, got {} with the byte 0x{:02X} at byte {}, which is "
+                          "not UTF-8; save the case file as UTF-8",
+                          what, static_cast<unsigned char>(s[bad]), bad + 1));
+    const auto pos = static_cast<std::size_t>(n.Mark().pos);
+    if (n.Tag() == "!" && n.Mark().pos >= 0 && pos < text.size() &&
+        (text[pos] == '"' || text[pos] == '\'') && !quote_closes(text, pos))
+      it.fail(fmt::format("the quoted text ({}...) has no closing {}", text[pos],
+                          text[pos] == '"' ? "double quote" : "single quote"));
+  }
+
+  void visit(const YAML::Node& n, const std::string& key, const YAML::Node& parent,
+             const YAML::Node& name) {
+    const CaseItem it{&src, n, key, parent, name};
+    for (const auto& h : holders)
+      if (h.is(n))
+        it.fail("a YAML alias refers to the value that holds it, which makes the value endless");
+    if (++count > kCaseValuesMax)
+      it.fail(fmt::format("the YAML aliases expand the case to more than {} values; write the "
+                          "values out instead",
+                          kCaseValuesMax));
+    if (!key.empty()) where[key] = src.where(key, n.IsNull() && name.IsDefined() ? name : n);
+    if (n.IsScalar()) check_text(it, n, "text");
+    if (!n.IsMap() && !n.IsSequence()) return;
+    holders.push_back(n);
+    if (n.IsSequence()) {
+      for (std::size_t k = 0; k < n.size(); ++k)
+        visit(n[k], fmt::format("{}[{}]", key, k), n, YAML::Node());
+    } else {
+      for (const auto& kv : n) {
+        if (kv.first.IsScalar())  // else keys_allowed reports a key that is not a name
+          check_text(CaseItem{&src, kv.first, key, n, {}}, kv.first, "a key");
+        else
+          visit(kv.first, key, n, YAML::Node());
+        visit(kv.second, key_join(key, kv.first.IsScalar() ? kv.first.Scalar() : "?"), n, kv.first);
+      }
+    }
+    holders.pop_back();
+  }
+};
+
 }  // namespace
+
+void check_case_values(const CaseSource& src, const YAML::Node& node, const std::string& key,
+                       std::string_view text, std::map<std::string, std::string>& where) {
+  ValueWalk{src, text, where, {}, 0}.visit(node, key, YAML::Node(), YAML::Node());
+}
 
 // ---- overrides ----
 
@@ -89,7 +166,7 @@ CaseOverride override_parse(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos)
     throw InputError(fmt::format(
-        "--set '{}': expected key=value with a dotted key, e.g. --set grid.nx=256", text));
+        "--set '{}': expected key=value with a dotted key, e.g. --set grid.nx=256", shorten(text)));
   CaseOverride o;
   o.text = text;
   o.key = trim(std::string_view(text).substr(0, eq));
@@ -100,16 +177,20 @@ CaseOverride override_parse(const std::string& text) {
     key_ok = key_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
   if (!key_ok)
     throw InputError(fmt::format(
-        "--set {}: expected a dotted key such as grid.nx or solver.dt before '=', got '{}'", text,
-        o.key));
+        "--set {}: expected a dotted key such as grid.nx or solver.dt before '=', got '{}'",
+        shorten(text), shorten(o.key)));
   if (value.empty())
     throw InputError(
-        fmt::format("--set {}: expected a value after '=', e.g. --set {}=64", text, o.key));
+        fmt::format("--set {}: expected a value after '=', e.g. --set {}=64", shorten(text), o.key));
   try {
     o.value = YAML::Load(value);
+  } catch (const YAML::DeepRecursion&) {
+    throw InputError(fmt::format("--set {}: the value is nested too deeply", shorten(text)));
   } catch (const YAML::Exception& e) {
-    throw InputError(fmt::format("--set {}: the value is not valid YAML ({})", text, e.msg));
+    throw InputError(
+        fmt::format("--set {}: the value is not valid YAML ({})", shorten(text), e.msg));
   }
+  o.value_text = value;
   return o;
 }
 
@@ -133,7 +214,7 @@ void override_apply(const CaseOverride& o, YAML::Node& root) {
       next.reset(cur[parts[k]]);
     } else if (!next.IsMap()) {
       throw InputError(fmt::format("--set {}: {}: expected a block of keys to set '{}' in, got {}",
-                                   o.text, path, parts[k + 1], describe_yaml(next)));
+                                   shorten(o.text), path, parts[k + 1], describe_yaml(next)));
     }
     cur.reset(next);
   }
@@ -148,19 +229,21 @@ CaseSource::CaseSource(std::string file, std::vector<CaseOverride> overrides)
 std::string CaseSource::where(const std::string& key, const YAML::Node& at) const {
   // The last override whose value holds `key` is the one in effect.
   for (auto o = overrides_.rbegin(); o != overrides_.rend(); ++o)
-    if (!key.empty() && key_within(o->key, key)) return "--set " + o->text;
+    if (!key.empty() && key_within(o->key, key)) return "--set " + shorten(o->text);
   if (at.IsDefined() && at.Mark().line >= 0) return fmt::format("{}:{}", file_, at.Mark().line + 1);
   // A block that only exists because an override created it: name that override.
   for (std::string k = key; !k.empty(); k = key_parent(k))
     for (auto o = overrides_.rbegin(); o != overrides_.rend(); ++o)
-      if (key_within(k, o->key)) return "--set " + o->text;
+      if (key_within(k, o->key)) return "--set " + shorten(o->text);
   return file_;
 }
 
 void CaseItem::fail(const std::string& what) const {
-  const std::string where = source->where(key, present() ? node : parent);
+  // A null value's mark is where the next token starts: its key's line is the one meant.
+  const YAML::Node& at = !present() ? parent : node.IsNull() && name.IsDefined() ? name : node;
+  const std::string where = source->where(key, at);
   if (key.empty()) throw InputError(fmt::format("{}: {}", where, what));
-  throw InputError(fmt::format("{}: {}: {}", where, key, what));
+  throw InputError(fmt::format("{}: {}: {}", where, shorten(key), what));
 }
 
 void CaseItem::fail_expected(std::string_view expected, std::string_view suggestion) const {
@@ -180,7 +263,7 @@ void CaseBlock::keys_allowed(const std::vector<std::string>& keys, std::string_v
                              const std::vector<std::pair<std::string, std::string>>& hints) const {
   std::map<std::string, int> seen;  // key → 1-based line
   for (const auto& kv : item_.node) {
-    CaseItem key_item{item_.source, kv.first, item_.key, item_.node};
+    CaseItem key_item{item_.source, kv.first, item_.key, item_.node, {}};
     if (!kv.first.IsScalar())
       key_item.fail(fmt::format("expected the keys of {} to be names, got {}", what,
                                 describe_yaml(kv.first)));
@@ -205,7 +288,13 @@ CaseItem CaseBlock::get(const std::string& k) const {
   const YAML::Node map = item_.node;  // const: a missing key must not be inserted
   // At the top level a missing key is located by file only: the root's line is not the key's.
   YAML::Node parent = item_.key.empty() ? YAML::Node() : item_.node;
-  return CaseItem{item_.source, map[k], key_join(item_.key, k), parent};
+  YAML::Node name;
+  for (const auto& kv : map)
+    if (kv.first.IsScalar() && kv.first.Scalar() == k) {
+      name = kv.first;
+      break;
+    }
+  return CaseItem{item_.source, map[k], key_join(item_.key, k), parent, name};
 }
 
 CaseItem CaseBlock::required(const std::string& k, std::string_view expected) const {
@@ -287,7 +376,7 @@ std::vector<CaseItem> read_list(const CaseItem& it, std::string_view expected) {
   if (!it.present() || !it.node.IsSequence()) it.fail_expected(expected);
   std::vector<CaseItem> out;
   for (std::size_t k = 0; k < it.node.size(); ++k)
-    out.push_back(CaseItem{it.source, it.node[k], fmt::format("{}[{}]", it.key, k), it.node});
+    out.push_back(CaseItem{it.source, it.node[k], fmt::format("{}[{}]", it.key, k), it.node, {}});
   return out;
 }
 
@@ -297,13 +386,59 @@ std::string describe_yaml(const YAML::Node& n) {
   if (!n.IsDefined() || n.IsNull()) return "nothing";
   if (n.IsScalar()) {
     double v = 0;
-    if (number_parse(n.Scalar(), v)) return n.Scalar();
-    return "'" + n.Scalar() + "'";
+    if (number_parse(n.Scalar(), v)) return shorten(n.Scalar());
+    return "'" + shorten(n.Scalar()) + "'";
   }
   std::string s;
   describe_flow(n, s);
   if (s.size() > 80) s = s.substr(0, 77) + "...";
   return s;
+}
+
+std::size_t utf8_invalid_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    // The length of the sequence and the range of its second byte (RFC 3629's table: no
+    // overlong forms, no surrogates, nothing above U+10FFFF).
+    std::size_t len = 1;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > s.size()) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string shorten(std::string_view s, std::size_t max) {
+  std::size_t cut = s.size();
+  if (cut > max) {
+    cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // a whole character
+  }
+  std::string out(s.substr(0, cut));
+  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+  if (cut < s.size()) out += "…";
+  return out;
 }
 
 int edit_distance(std::string_view a, std::string_view b) {

@@ -1,9 +1,11 @@
 // Validated reading of YAML case files (docs/reference.md §2): where each value came from (file:line or a
 // `--set` override), typed readers that fail with one sentence, and nearest-name suggestions.
 #pragma once
+#include <yaml-cpp/depthguard.h>  // YAML::DeepRecursion
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,9 +17,10 @@ namespace fplab {
 
 // One `--set key=value` override: the text as typed, the dotted key and the value as YAML.
 struct CaseOverride {
-  std::string text;  // "grid.nx=256"
-  std::string key;   // "grid.nx"
-  YAML::Node value;  // 256
+  std::string text;        // "grid.nx=256"
+  std::string key;         // "grid.nx"
+  YAML::Node value;        // 256
+  std::string value_text;  // "256", the YAML text the value was read from
 };
 
 // Splits "key=value" and parses the value as YAML (flow syntax); InputError when malformed.
@@ -46,6 +49,7 @@ struct CaseItem {
   YAML::Node node;    // undefined when the key is absent
   std::string key;    // "" for the whole file
   YAML::Node parent;  // the block holding it, to locate a missing key (undefined at the top)
+  YAML::Node name;    // its key in `parent`: a null value's own mark points past it
 
   bool present() const { return node.IsDefined(); }
   // Throws InputError "where: key: what".
@@ -84,6 +88,23 @@ Vec2 read_vec2(const CaseItem& it, std::string_view expected);
 Mat2 read_mat2(const CaseItem& it, std::string_view expected);
 // The elements of a YAML list, keyed "key[i]".
 std::vector<CaseItem> read_list(const CaseItem& it, std::string_view expected);
+
+// At most this many values in a case, counted with every alias expanded (an alias bomb's are
+// billions); a real case holds a few hundred.
+inline constexpr std::size_t kCaseValuesMax = 100'000;
+
+// Checks every value under `node` (at dotted key `key`; `text` is the YAML it was read from)
+// before anything reads it: no alias refers to a value that holds it, the aliases expand to at
+// most kCaseValuesMax values, every key and scalar is UTF-8 text and every quoted scalar is
+// closed. Records where each key came from ("file:line" or "--set ...") in `where`.
+void check_case_values(const CaseSource& src, const YAML::Node& node, const std::string& key,
+                       std::string_view text, std::map<std::string, std::string>& where);
+
+// Byte offset of the first byte of `s` that is not well-formed UTF-8, or npos.
+std::size_t utf8_invalid_at(std::string_view s);
+// Text as a message quotes it: line breaks as spaces, at most `max` bytes (cut on a character
+// boundary, then "…"), so that a 10 MB value makes a one-line message.
+std::string shorten(std::string_view s, std::size_t max = 80);
 
 // A YAML value as it reads in a message: 2, 'mucsl', [[1, 2], [3, 4]], nothing.
 std::string describe_yaml(const YAML::Node& n);

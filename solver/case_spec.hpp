@@ -3,6 +3,7 @@
 #pragma once
 #include <Eigen/Dense>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -158,7 +159,19 @@ struct CaseSpec {
   TrainSpec train;
 
   std::string source_path;    // the case file it came from ("" when built in code)
+  // Where each dotted key came from ("cases/a.yaml:12", "--set grid.nx=64"): for messages about
+  // the case found after loading (locate_in_case). Empty when built in code.
+  std::map<std::string, std::string> key_where;
   std::string resolved_yaml;  // the resolved case echoed as YAML (defaults filled, overrides applied)
 };
+
+// `message` ("boundary: ..."), found after loading, prefixed with where its leading key came
+// from ("cases/a.yaml:5: boundary: ..."), else with the case file.
+inline std::string locate_in_case(const CaseSpec& spec, const std::string& message) {
+  if (const auto w = spec.key_where.find(message.substr(0, message.find(':')));
+      w != spec.key_where.end())
+    return w->second + ": " + message;
+  return spec.source_path.empty() ? message : spec.source_path + ": " + message;
+}
 
 }  // namespace fplab

@@ -18,7 +18,7 @@ std::unique_ptr<SpatialOperator> make_operator(const CaseSpec& spec, const Equat
                              TimeIntegrator::Needs::diagonal_split;
     return make_spectral_operator(spec, eq, g, exponential);
   }
-  throw InputError(spec.source_path + ": solver.method: '" + spec.solver.method +
+  throw InputError("solver.method: '" + spec.solver.method +
                    "' is not available in this build; use finite_volume or spectral");
 }
 

@@ -26,14 +26,18 @@ void check_scheme(const CaseSpec& spec, const Equation& eq) {
 
 Problem make_problem(const CaseSpec& spec, const ProblemInputs& inputs) {
   Problem pb;
-  pb.grid = Grid2D{spec.nx, spec.ny, spec.x0, spec.x1, spec.y0, spec.y1};
-  pb.sampling = sampling_of(spec);
-  pb.equation = make_equation(spec, inputs.score);
-  check_scheme(spec, *pb.equation);
-  pb.op = make_operator(spec, *pb.equation, pb.grid);
-  pb.integrator = make_integrator(spec.solver.integrator);
-  pb.integrator->set_tolerance(spec.solver.tolerance);
-  pb.integrator->set_linear_solver(linear_solver_from_name(spec.solver.linear_solver));
+  try {
+    pb.grid = Grid2D{spec.nx, spec.ny, spec.x0, spec.x1, spec.y0, spec.y1};
+    pb.sampling = sampling_of(spec);
+    pb.equation = make_equation(spec, inputs.score);
+    check_scheme(spec, *pb.equation);
+    pb.op = make_operator(spec, *pb.equation, pb.grid);
+    pb.integrator = make_integrator(spec.solver.integrator);
+    pb.integrator->set_tolerance(spec.solver.tolerance);
+    pb.integrator->set_linear_solver(linear_solver_from_name(spec.solver.linear_solver));
+  } catch (const InputError& e) {
+    throw InputError(locate_in_case(spec, e.what()));  // the file, line and key, as the loader
+  }
   return pb;
 }
 

@@ -94,12 +94,11 @@ std::vector<double> output_times(double t_end, double output_every) {
 
 Simulation::Simulation(const CaseSpec& spec, ProblemInputs inputs)
     : spec_(spec), inputs_(std::move(inputs)) {
+  pb_ = make_problem(spec, inputs_);
   try {
-    pb_ = make_problem(spec, inputs_);
     pb_.integrator->init(*pb_.op);  // implicit ones assemble and factorise here
   } catch (const InputError& e) {
-    if (spec.source_path.empty()) throw;
-    throw InputError(spec.source_path + ": " + e.what());  // name the case file, as the loader does
+    throw InputError(locate_in_case(spec, e.what()));  // the file, line and key, as the loader
   }
   const Grid2D& g = pb_.grid;
   // Initial data, p_eq, the exact solution and the target mean what the method's values mean.

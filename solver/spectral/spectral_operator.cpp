@@ -460,12 +460,7 @@ std::unique_ptr<SpatialOperator> make_spectral_operator(const CaseSpec& spec, co
   opt.planning = fftw_planning_from_name(spec.solver.fftw_planning);
   opt.dealias = spec.solver.dealias;
   opt.linear_exact = linear_exact;
-  try {
-    return make_spectral_operator(eq, g, spec.boundary, opt);
-  } catch (const InputError& e) {
-    if (spec.source_path.empty()) throw;
-    throw InputError(spec.source_path + ": " + e.what());  // name the case file, as the loader does
-  }
+  return make_spectral_operator(eq, g, spec.boundary, opt);  // make_problem names the file
 }
 
 }  // namespace fplab

@@ -79,9 +79,9 @@ class ExponentialBase : public TimeIntegrator {
 
   void init(SpatialOperator& op) override {
     auto* d = dynamic_cast<DiagonalSplitOperator*>(&op);
-    if (!d) throw InputError("integrator " + name() + " needs solver.method: spectral");
+    if (!d) throw InputError("solver.integrator: " + name() + " needs solver.method: spectral");
     if (d->linear_depends_on_time())
-      throw InputError("integrator " + name() +
+      throw InputError("solver.integrator: " + name() +
                        " needs a diffusion constant in time (equation.schedule: constant); with a "
                        "schedule use an explicit integrator (rk4, ssprk3) or solver.method: "
                        "finite_volume");

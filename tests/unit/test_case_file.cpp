@@ -416,11 +416,11 @@ std::vector<Bad> bad_wrong_types() {
     {"grid size not a number",
      {{3, "grid: {nx: many, ny: 48}"}},
      {},
-     {"bad.yaml:3: grid.nx: expected an integer ≥ 4, got 'many'"}},
+     {"bad.yaml:3: grid.nx: expected an integer from 4 to 1048576, got 'many'"}},
     {"grid size not an integer",
      {{3, "grid: {nx: 64, ny: 48.5}"}},
      {},
-     {"bad.yaml:3: grid.ny: expected an integer ≥ 4, got 48.5"}},
+     {"bad.yaml:3: grid.ny: expected an integer from 4 to 1048576, got 48.5"}},
     {"block given as a value",
      {{2, "domain: big"}},
      {},
@@ -442,7 +442,7 @@ std::vector<Bad> bad_out_of_range_grid_time_matrices() {
     {"grid too small",
      {{3, "grid: {nx: 64, ny: 3}"}},
      {},
-     {"bad.yaml:3: grid.ny: expected an integer ≥ 4, got 3"}},
+     {"bad.yaml:3: grid.ny: expected an integer from 4 to 1048576, got 3"}},
     {"inverted domain",
      {{2, "domain: {x: [6, -6], y: [-5, 5]}"}},
      {},
@@ -583,7 +583,7 @@ std::vector<Bad> bad_missing_required_keys() {
     {"grid.ny missing",
      {{3, "grid: {nx: 64}"}},
      {},
-     {"bad.yaml:3: grid.ny: missing required key, expected an integer ≥ 4"}},
+     {"bad.yaml:3: grid.ny: missing required key, expected an integer from 4 to 1048576"}},
     {"equation.type missing",
      {{6, "  # no type"}},
      {},
@@ -660,7 +660,7 @@ std::vector<Bad> bad_overrides() {
     {"override of a block with a bad member",
      {},
      {"grid={nx: 8, ny: 2}"},
-     {"--set grid={nx: 8, ny: 2}: grid.ny: expected an integer ≥ 4, got 2"}},
+     {"--set grid={nx: 8, ny: 2}: grid.ny: expected an integer from 4 to 1048576, got 2"}},
   };
 }
 
@@ -674,7 +674,7 @@ TEST_CASE("case file: errors name the file, the line and the key, and suggest th
                             fplab::join_names(fplab::flux_scheme_names()) +
                             ", got 'mucsl' (did you mean 'muscl'?)");
   // And for an override, in the same documented form.
-  CHECK(error_of(kOu, {"grid.nx=2"}) == "--set grid.nx=2: grid.nx: expected an integer ≥ 4, got 2");
+  CHECK(error_of(kOu, {"grid.nx=2"}) == "--set grid.nx=2: grid.nx: expected an integer from 4 to 1048576, got 2");
   CHECK(error_of(kOu, {}, "x") == "(no error)");
 }
 
@@ -707,4 +707,44 @@ TEST_CASE("case file: nearest-name suggestions use the transposition-aware edit 
   CHECK(fplab::edit_distance("NX", "nx") == 0);
   CHECK(fplab::nearest_name("mucsl", {"upwind", "central", "muscl"}) == "muscl");
   CHECK(fplab::nearest_name("fv", {"finite_volume", "spectral"}).empty());  // too far to guess
+}
+
+TEST_CASE("case file: UTF-8 validation finds the first byte that is not well-formed") {
+  using fplab::utf8_invalid_at;
+  constexpr auto npos = std::string::npos;
+  CHECK(utf8_invalid_at("plain ascii") == npos);
+  CHECK(utf8_invalid_at("Fokker–Planck σ² ≥ 4 😀") == npos);  // 2-, 3- and 4-byte characters
+  CHECK(utf8_invalid_at("ab\xff\xfe") == 2);                  // bytes never in UTF-8
+  CHECK(utf8_invalid_at("a\x80") == 1);                       // a lone continuation byte
+  CHECK(utf8_invalid_at("a\xc3") == 1);                       // cut short at the end
+  CHECK(utf8_invalid_at("a\xc0\xaf") == 1);                   // overlong '/'
+  CHECK(utf8_invalid_at("a\xed\xa0\x80") == 1);               // a UTF-16 surrogate
+  CHECK(utf8_invalid_at("a\xf4\x90\x80\x80") == 1);           // above U+10FFFF
+}
+
+TEST_CASE("case file: a value quoted in a message is cut to one short line") {
+  using fplab::shorten;
+  CHECK(shorten("short") == "short");
+  CHECK(shorten(std::string(100, 'x')) == std::string(80, 'x') + "…");
+  CHECK(shorten("two\nlines") == "two lines");
+  // 79 ASCII bytes, then σ (2 bytes) across the cut: the whole character goes.
+  CHECK(shorten(std::string(79, 'a') + "σσ") == std::string(79, 'a') + "…");
+  const std::string ten_mb(10'000'000, 'n');
+  CHECK(error_of(replace_lines(kOu, {{1, "name: [" + ten_mb + "]"}})).size() < 300);
+}
+
+TEST_CASE("case file: where each key came from is kept for messages found after loading") {
+  const CaseSpec c = fplab::parse_case(kOu, "bad.yaml", {"solver.integrator=rk4"});
+  CHECK(c.key_where.at("boundary") == "bad.yaml:4");
+  CHECK(c.key_where.at("equation.drift.C") == "bad.yaml:7");
+  CHECK(c.key_where.at("solver.integrator") == "--set solver.integrator=rk4");
+  CHECK(fplab::locate_in_case(c, "boundary: not here") == "bad.yaml:4: boundary: not here");
+  CHECK(fplab::locate_in_case(c, "no key: here") == "bad.yaml: no key: here");
+}
+
+TEST_CASE("case file: a null value is located on its key's line, not the next key's") {
+  CHECK(error_of(replace_lines(kOu, {{3, "grid:"}})) ==
+        "bad.yaml:3: grid: expected a block {nx: cells in x, ny: cells in y}, got nothing");
+  CHECK(error_of(replace_lines(kOu, {{12, "  mean:"}})).rfind("bad.yaml:12: initial.mean:", 0) ==
+        0);
 }

@@ -524,7 +524,7 @@ TEST_CASE("spectral operators and exponential integrators refuse what they canno
     }
   } decay;
   CHECK_THROWS_WITH_AS(fplab::make_exponential_integrator("etdrk4")->init(decay),
-                       "integrator etdrk4 needs solver.method: spectral", fplab::InputError);
+                       "solver.integrator: etdrk4 needs solver.method: spectral", fplab::InputError);
 
   CoefficientEquation scheduled = fp;
   scheduled.d = [](double t) { return 0.05 + t; };
