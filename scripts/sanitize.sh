@@ -55,9 +55,10 @@ fuzz() {
     fi
     local seeds=(); [ "$target" = case ] && seeds=("$root/cases")
     echo "== fuzz: fuzz_${target}_file for $seconds s"
-    # -timeout: an input taking over 10 s is a hang (a finding); -rss_limit_mb: a runaway.
+    # -timeout: an input taking over 20 s (sanitized, on a busy machine) is a hang, a finding;
+    # -rss_limit_mb: a runaway.
     local log="$work/$target.log" rc=0
-    (cd "$work" && "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    (cd "$work" && "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
       -artifact_prefix="$work/artifacts/" -print_final_stats=1 "$work/$target" "${seeds[@]}" \
       >"$log" 2>&1) || rc=$?
     grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)" "$log" || true
