@@ -225,6 +225,9 @@ void check_step_advances(double t, double dt) {
 InstabilityMonitor::InstabilityMonitor(const CaseSpec& spec, const Grid2D& g,
                                        std::span<const double> u0)
     : spec_(spec), area_(g.cell_area()) {
+  const bool spectral = spec.solver.method == "spectral";
+  abs_limit_ = spectral ? kAbsGrowthLimitSpectral : kAbsGrowthLimit;
+  neg_limit_ = spectral ? std::numeric_limits<double>::infinity() : kNegativeMassLimit;
   const AbsSums s = abs_sums(u0);
   abs0_ = s.abs * area_;
   neg0_ = s.neg * area_;
@@ -245,14 +248,14 @@ void InstabilityMonitor::check(std::span<const double> u, double t, std::size_t 
   std::string what;
   if (!std::isfinite(abs))
     what = "the density holds non-finite values";
-  else if (abs > kAbsGrowthLimit * abs0_)
+  else if (abs > abs_limit_ * abs0_)
     what = fmt::format("∫|p| dx grew from {:.4g} to {:.4g} (the limit is {:g} × its initial "
                        "value)",
-                       abs0_, abs, kAbsGrowthLimit);
-  else if (neg - neg0_ > kNegativeMassLimit * abs0_)
+                       abs0_, abs, abs_limit_);
+  else if (neg - neg0_ > neg_limit_ * abs0_)
     what = fmt::format("the negative mass −∫min(p, 0) dx grew from {:.3g} to {:.3g} (the limit is "
                        "{:g} of ∫|p| dx = {:.4g})",
-                       neg0_, neg, kNegativeMassLimit, abs0_);
+                       neg0_, neg, neg_limit_, abs0_);
   else
     return;
   throw NumericalError(fmt::format("the solution became unstable at t = {:.6g} (step {}, dt = "

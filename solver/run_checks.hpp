@@ -22,11 +22,18 @@ namespace fplab {
 inline constexpr double kDefaultMaxSteps = 1e7;
 inline constexpr double kDefaultMaxSnapshots = 1e4;
 // A run stops (exit 3) when ∫|p| exceeds this factor times its initial value: a Fokker–Planck
-// evolution is an L1 contraction, so growth is an instability...
+// evolution is an L1 contraction, and so are the finite-volume schemes, so growth is an
+// instability...
 inline constexpr double kAbsGrowthLimit = 1.25;
 // ...or when the negative mass −∫min(p, 0) has grown by more than this fraction of the initial
-// ∫|p| (a positive scheme keeps it at round-off).
-inline constexpr double kNegativeMassLimit = 0.05;
+// ∫|p|: mass that is lost (absorbing walls) hides growth from ∫|p|. Not less: an under-resolved
+// spectral run keeps Gibbs undershoots of 5 % (ou_spectral at 16²) without being unstable.
+inline constexpr double kNegativeMassLimit = 0.2;
+// Spectral runs are not L1 contractions: Gibbs oscillations of an under-resolved run grow ∫|p|
+// (by 35 % at t = 0.5 for ou_spectral at 16², a level of its refinement study) without being
+// unstable. An instability grows exponentially and passes this factor within a few steps; the
+// negative mass is not checked separately (∫|p| = mass + 2 × the negative mass).
+inline constexpr double kAbsGrowthLimitSpectral = 10.0;
 // An initial density with less mass than this on the domain is an input error.
 inline constexpr double kMinInitialMass = 1e-6;
 
@@ -69,7 +76,8 @@ void check_initial_state(const CaseSpec& spec, const Grid2D& g, std::span<const 
 void check_step_advances(double t, double dt);
 
 // During the run: NumericalError when the density stops being finite, ∫|p| grows beyond
-// kAbsGrowthLimit × its initial value, or the negative mass beyond kNegativeMassLimit.
+// kAbsGrowthLimit × its initial value, or the negative mass beyond kNegativeMassLimit (spectral
+// runs: kAbsGrowthLimitSpectral).
 class InstabilityMonitor {
  public:
   InstabilityMonitor(const CaseSpec& spec, const Grid2D& g, std::span<const double> u0);
@@ -81,6 +89,7 @@ class InstabilityMonitor {
   const CaseSpec& spec_;
   double area_;
   double abs0_, neg0_;  // ∫|p| and −∫min(p, 0) at t = 0
+  double abs_limit_, neg_limit_;  // kAbsGrowthLimit, kNegativeMassLimit or the spectral ones
 };
 
 }  // namespace fplab

@@ -81,12 +81,14 @@ Simulation::Simulation(const CaseSpec& spec, ProblemInputs inputs)
     : spec_(spec), inputs_(std::move(inputs)) {
   check_domain(spec);
   try {
-    pb_ = make_problem(spec, inputs_);
+    pb_ = make_problem(spec, inputs_);  // its input errors name their line already
+  } catch (const NonFiniteDrift& e) {   // at t = 0 the data are wrong, not the method
+    throw InputError(locate_in_case(spec, drift_key(spec, e.component) + ": " + e.what()));
+  }
+  try {
     pb_.integrator->init(*pb_.op);  // implicit ones assemble and factorise here
   } catch (const InputError& e) {
     throw InputError(locate_in_case(spec, e.what()));  // the file, line and key, as the loader
-  } catch (const NonFiniteDrift& e) {  // at t = 0 the data are wrong, not the method
-    throw InputError(locate_in_case(spec, drift_key(spec, e.component) + ": " + e.what()));
   }
   coefficients_vary_ = pb_.equation->drift_depends_on_time() ||
                        pb_.equation->diffusion_depends_on_time();
