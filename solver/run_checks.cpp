@@ -47,8 +47,9 @@ void check_stability(const CaseSpec& spec, const TimeIntegrator& integ, const Bo
   const auto limit = stable_cfl_limit(integ);
   if (!limit || spec.solver.allow_unstable || !std::isfinite(b.smallest())) return;
   const std::string& name = spec.solver.integrator;
-  const std::string way = "; lower it, choose an implicit integrator, or set "
-                          "solver.allow_unstable: true to run anyway";
+  const std::string way =
+      "; lower it, choose an implicit integrator, or set "
+      "solver.allow_unstable: true to run anyway";
   if (spec.solver.dt && *spec.solver.dt > *limit * b.smallest())
     fail(spec, "solver.dt",
          fmt::format("{:g} exceeds the stability bound {:.4g} of {} on this grid (at t = {:.4g}: "
@@ -83,7 +84,18 @@ void check_rates(const CaseSpec& spec, const Problem& pb, const BoundSamples& b)
                        b.t[k], b.dt[k]));
 }
 
-void check_work(const CaseSpec& spec, const BoundSamples& b) {
+// The key of the coefficient that sets the stable step at t: the diffusion's when the drift
+// alone would allow twice the step (or there is no drift), else the drift's.
+std::string bounding_key(const CaseSpec& spec, const Problem& pb, double t) {
+  const std::string diffusion =
+      given_key(spec, {"equation.diffusion.D", "equation.forward.diffusion.D", "equation"});
+  if (!pb.equation->has_drift()) return diffusion;
+  if (!pb.equation->has_diffusion()) return drift_key(spec, 0);
+  return pb.op->max_stable_dt_nonstiff(t) > 2.0 * pb.op->max_stable_dt(t) ? diffusion
+                                                                          : drift_key(spec, 0);
+}
+
+void check_work(const CaseSpec& spec, const Problem& pb, const BoundSamples& b) {
   const double snaps = estimate_snapshots(spec);
   if (snaps > spec.output.max_snapshots)
     fail(spec, given_key(spec, {"time.output_every", "output.max_snapshots"}),
@@ -98,11 +110,13 @@ void check_work(const CaseSpec& spec, const BoundSamples& b) {
          fmt::format("t_end / dt asks for about {:.4g} steps, {}; raise solver.dt, or "
                      "solver.max_steps if that is meant",
                      steps, limit));
-  fail(spec, given_key(spec, {"solver.max_steps", "equation"}),
-       fmt::format("the drift and diffusion allow a stable step of only {:.4g} (at t = {:.4g}), "
-                   "so the run needs about {:.4g} steps at cfl {:g}, {}; check the coefficients' "
-                   "scale, or raise solver.max_steps if that is meant",
-                   b.smallest(), b.t_of_smallest(), steps, spec.solver.cfl, limit));
+  const double t = b.t_of_smallest();
+  fail(spec,
+       spec.key_where.count("solver.max_steps") ? "solver.max_steps" : bounding_key(spec, pb, t),
+       fmt::format("the coefficients allow a stable step of only {:.4g} (at t = {:.4g}), so the "
+                   "run needs about {:.4g} steps at cfl {:g}, {}; check their scale, or raise "
+                   "solver.max_steps if that is meant",
+                   b.smallest(), t, steps, spec.solver.cfl, limit));
 }
 
 }  // namespace
@@ -118,10 +132,10 @@ NonFiniteDrift::NonFiniteDrift(int comp, double px, double py, double pt)
 
 std::string drift_key(const CaseSpec& spec, int component) {
   const DriftSpec& d = spec.equation.drift;
-  const char* leaf = d.type == "potential"  ? "U"
-                     : d.type == "linear"   ? "C"
-                     : component == 0       ? "fx"
-                                            : "fy";
+  const char* leaf = d.type == "potential" ? "U"
+                     : d.type == "linear"  ? "C"
+                     : component == 0      ? "fx"
+                                           : "fy";
   const std::string own = std::string("equation.drift.") + leaf;
   const std::string fwd = std::string("equation.forward.drift.") + leaf;
   if (spec.equation.type == "reverse_fokker_planck" && !spec.key_where.count(own))
@@ -180,19 +194,19 @@ void check_domain(const CaseSpec& spec) {
   const double ex = spec.x1 - spec.x0, ey = spec.y1 - spec.y0;
   if (!std::isfinite(ex) || !std::isfinite(ex / spec.nx) || !(ex / spec.nx > 0.0))
     fail(spec, "domain.x",
-         fmt::format("the extent x1 − x0 = {:g} over {} cells is not a finite positive width",
-                     ex, spec.nx));
+         fmt::format("the extent x1 − x0 = {:g} over {} cells is not a finite positive width", ex,
+                     spec.nx));
   if (!std::isfinite(ey) || !std::isfinite(ey / spec.ny) || !(ey / spec.ny > 0.0))
     fail(spec, "domain.y",
-         fmt::format("the extent y1 − y0 = {:g} over {} cells is not a finite positive width",
-                     ey, spec.ny));
+         fmt::format("the extent y1 − y0 = {:g} over {} cells is not a finite positive width", ey,
+                     spec.ny));
 }
 
 void check_run_limits(const CaseSpec& spec, const Problem& pb, bool coefficients_vary) {
   const BoundSamples b =
       sample_stable_step(*pb.integrator, *pb.op, spec.time.t_end, coefficients_vary ? 100 : 0);
   check_rates(spec, pb, b);
-  check_work(spec, b);
+  check_work(spec, pb, b);
   check_stability(spec, *pb.integrator, b);
 }
 
@@ -235,9 +249,10 @@ InstabilityMonitor::InstabilityMonitor(const CaseSpec& spec, const Grid2D& g,
 
 std::string InstabilityMonitor::advice() const {
   if (spec_.solver.allow_unstable)
-    return fmt::format("{} is above the integrator's stability limit (solver.allow_unstable: "
-                       "true); lower it",
-                       step_key(spec_));
+    return fmt::format(
+        "{} is above the integrator's stability limit (solver.allow_unstable: "
+        "true); lower it",
+        step_key(spec_));
   return fmt::format("lower {} or refine the grid", step_key(spec_));
 }
 
@@ -249,18 +264,21 @@ void InstabilityMonitor::check(std::span<const double> u, double t, std::size_t 
   if (!std::isfinite(abs))
     what = "the density holds non-finite values";
   else if (abs > abs_limit_ * abs0_)
-    what = fmt::format("∫|p| dx grew from {:.4g} to {:.4g} (the limit is {:g} × its initial "
-                       "value)",
-                       abs0_, abs, abs_limit_);
+    what = fmt::format(
+        "∫|p| dx grew from {:.4g} to {:.4g} (the limit is {:g} × its initial "
+        "value)",
+        abs0_, abs, abs_limit_);
   else if (neg - neg0_ > neg_limit_ * abs0_)
-    what = fmt::format("the negative mass −∫min(p, 0) dx grew from {:.3g} to {:.3g} (the limit is "
-                       "{:g} of ∫|p| dx = {:.4g})",
-                       neg0_, neg, neg_limit_, abs0_);
+    what = fmt::format(
+        "the negative mass −∫min(p, 0) dx grew from {:.3g} to {:.3g} (the limit is "
+        "{:g} of ∫|p| dx = {:.4g})",
+        neg0_, neg, neg_limit_, abs0_);
   else
     return;
-  throw NumericalError(fmt::format("the solution became unstable at t = {:.6g} (step {}, dt = "
-                                   "{:.3g}): {}; {}",
-                                   t, steps, h, what, advice()));
+  throw NumericalError(
+      fmt::format("the solution became unstable at t = {:.6g} (step {}, dt = "
+                  "{:.3g}): {}; {}",
+                  t, steps, h, what, advice()));
 }
 
 }  // namespace fplab

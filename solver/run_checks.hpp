@@ -88,7 +88,7 @@ class InstabilityMonitor {
   std::string advice() const;
   const CaseSpec& spec_;
   double area_;
-  double abs0_, neg0_;  // ∫|p| and −∫min(p, 0) at t = 0
+  double abs0_, neg0_;            // ∫|p| and −∫min(p, 0) at t = 0
   double abs_limit_, neg_limit_;  // kAbsGrowthLimit, kNegativeMassLimit or the spectral ones
 };
 

@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -68,8 +68,8 @@ TEST_CASE("the explicit stability limits are half the real stability intervals")
   }
   CHECK(*fplab::stable_cfl_limit(*fplab::make_integrator("imex_ars222")) == 1.0);
   CHECK(*fplab::stable_cfl_limit(*fplab::make_integrator("rkl2")) == 1.0);
-  for (const char* free : {"backward_euler", "crank_nicolson", "bdf2", "expm", "etdrk4",
-                           "if_rk4", "exact"}) {
+  for (const char* free :
+       {"backward_euler", "crank_nicolson", "bdf2", "expm", "etdrk4", "if_rk4", "exact"}) {
     CAPTURE(free);
     CHECK(!fplab::stable_cfl_limit(*fplab::make_integrator(free)));
   }
@@ -110,13 +110,14 @@ TEST_CASE("refusals name the key and the number asked for") {
   });
   CHECK(steps.find("solver.max_steps: ") != std::string::npos);
   CHECK(steps.find("more than solver.max_steps = 10") != std::string::npos);
-  const std::string euler = error_of(
-      [] { fplab::Simulation s(load({"solver.integrator=euler", "solver.cfl=1.5"})); });
-  CHECK(euler.find("solver.cfl: 1.5 exceeds the stability limit 1 of euler") !=
-        std::string::npos);
+  const std::string euler = error_of([] {
+    fplab::Simulation s(load({"solver.integrator=euler", "solver.cfl=1.5"}));
+  });
+  CHECK(euler.find("solver.cfl: 1.5 exceeds the stability limit 1 of euler") != std::string::npos);
   // At its limit it runs, and so does anything with allow_unstable.
-  CHECK(error_of([] { fplab::Simulation s(load({"solver.integrator=euler", "solver.cfl=1"})); })
-            .empty());
+  CHECK(error_of([] {
+          fplab::Simulation s(load({"solver.integrator=euler", "solver.cfl=1"}));
+        }).empty());
   CHECK(error_of([] {
           fplab::Simulation s(
               load({"solver.integrator=euler", "solver.cfl=3", "solver.allow_unstable=true"}));
@@ -169,8 +170,8 @@ TEST_CASE("an undefined diagnostic is an empty CSV cell and NaN with an explaini
   snap.diagnostics = &row;
   fplab::HistoryWriter csv;
   fplab::Hdf5Writer h5(false);
-  for (fplab::OutputSink* s : {static_cast<fplab::OutputSink*>(&csv),
-                               static_cast<fplab::OutputSink*>(&h5)}) {
+  for (fplab::OutputSink* s :
+       {static_cast<fplab::OutputSink*>(&csv), static_cast<fplab::OutputSink*>(&h5)}) {
     s->begin(info);
     s->write(snap);
     s->end({});
