@@ -12,12 +12,14 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "io/case_file.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/history_writer.hpp"
+#include "io/summary_writer.hpp"
 #include "solver/run_checks.hpp"
 #include "solver/simulation.hpp"
 
@@ -170,12 +172,20 @@ TEST_CASE("an undefined diagnostic is an empty CSV cell and NaN with an explaini
   snap.diagnostics = &row;
   fplab::HistoryWriter csv;
   fplab::Hdf5Writer h5(false);
+  fplab::SummaryWriter json;
+  fplab::RunSummary summary;
+  summary.final_row = row;
   for (fplab::OutputSink* s :
-       {static_cast<fplab::OutputSink*>(&csv), static_cast<fplab::OutputSink*>(&h5)}) {
+       {static_cast<fplab::OutputSink*>(&csv), static_cast<fplab::OutputSink*>(&h5),
+        static_cast<fplab::OutputSink*>(&json)}) {
     s->begin(info);
     s->write(snap);
-    s->end({});
+    s->end(summary);
   }
+  std::ifstream js(dir / "summary.json");
+  const auto final_row = nlohmann::json::parse(js).at("final");
+  CHECK(final_row.at("mass") == 0.0);
+  CHECK(final_row.at("mean_x").is_null());
   std::ifstream in(dir / "diagnostics.csv");
   std::string header, line;
   std::getline(in, header);
