@@ -476,7 +476,7 @@ void read_solver(const CaseItem& it, SolverSpec& s) {
   const CaseBlock b(it, "a solver block such as {method: finite_volume, scheme: muscl}");
   b.keys_allowed(
       {"method", "scheme", "integrator", "dt", "cfl", "fftw_planning", "dealias", "tolerance",
-       "linear_solver"},
+       "linear_solver", "max_steps", "allow_unstable"},
       "the solver block");
   if (const CaseItem v = b.get("method"); v.present())
     s.method = read_choice(v, {"finite_volume", "spectral"});
@@ -499,6 +499,9 @@ void read_solver(const CaseItem& it, SolverSpec& s) {
                               [](double x) { return x >= 1e-15 && x <= 1e-2; });
   if (const CaseItem v = b.get("linear_solver"); v.present())
     s.linear_solver = read_choice(v, linear_solver_names());
+  if (const CaseItem v = b.get("max_steps"); v.present())
+    s.max_steps = read_number(v, "a number ≥ 1", [](double x) { return x >= 1; });
+  if (const CaseItem v = b.get("allow_unstable"); v.present()) s.allow_unstable = read_bool(v);
 }
 
 void read_verify(const CaseItem& it, VerifySpec& v) {
@@ -608,8 +611,10 @@ void read_output(const CaseBlock& b, CaseSpec& c) {
   const CaseItem o = b.get("output");
   if (!o.present()) return;
   const CaseBlock ob(o, "a block {dir: folder, formats: [hdf5, vtk, png]}");
-  ob.keys_allowed({"dir", "formats", "store_score"}, "the output block");
+  ob.keys_allowed({"dir", "formats", "store_score", "max_snapshots"}, "the output block");
   if (const CaseItem v = ob.get("store_score"); v.present()) c.output.store_score = read_bool(v);
+  if (const CaseItem v = ob.get("max_snapshots"); v.present())
+    c.output.max_snapshots = read_number(v, "a number ≥ 1", [](double x) { return x >= 1; });
   if (const CaseItem d = ob.get("dir"); d.present()) c.output.dir = read_string(d, "a folder");
   if (const CaseItem f = ob.get("formats"); f.present()) {
     c.output.formats.clear();
@@ -979,6 +984,8 @@ std::string case_to_yaml(const CaseSpec& c) {
   e << YAML::Key << "dealias" << YAML::Value << YAML::TrueFalseBool << s.dealias;
   e << YAML::Key << "tolerance" << YAML::Value << number_text(s.tolerance);
   e << YAML::Key << "linear_solver" << YAML::Value << s.linear_solver;
+  e << YAML::Key << "max_steps" << YAML::Value << number_text(s.max_steps);
+  e << YAML::Key << "allow_unstable" << YAML::Value << YAML::TrueFalseBool << s.allow_unstable;
   e << YAML::EndMap;
 
   e << YAML::Key << "time" << YAML::Value << YAML::BeginMap;
@@ -990,6 +997,7 @@ std::string case_to_yaml(const CaseSpec& c) {
   e << YAML::Key << "dir" << YAML::Value << c.output.dir;
   e << YAML::Key << "formats" << YAML::Value << YAML::Flow << c.output.formats;
   e << YAML::Key << "store_score" << YAML::Value << YAML::TrueFalseBool << c.output.store_score;
+  e << YAML::Key << "max_snapshots" << YAML::Value << number_text(c.output.max_snapshots);
   e << YAML::EndMap;
   e << YAML::Key << "exact" << YAML::Value << c.exact;
 

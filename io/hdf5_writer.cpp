@@ -77,6 +77,10 @@ std::string iso8601_utc_now() {
   return buf.data();
 }
 
+// The attribute "nan" of every /diagnostics dataset: what a NaN value there means.
+constexpr const char* kUndefinedDiagnostic =
+    "NaN means undefined at that time (moments of a zero mass, for example), not a failure";
+
 // Scalar variable-length UTF-8 string attribute: what h5py reads back as `str`. An existing
 // attribute of that name is replaced.
 void attr_write_string(hid_t obj, const char* name, const std::string& value,
@@ -252,8 +256,10 @@ void Hdf5Writer::begin(const RunInfo& info) {
   }
   {
     h5::Handle g = group_create(f, "diagnostics", h5_path_);
-    for (const auto& name : diag_names_)
+    for (const auto& name : diag_names_) {
       diags_.push_back(dataset_create_extendible(g.get(), name.c_str(), {}, 64, h5_path_));
+      attr_write_string(diags_.back().get(), "nan", kUndefinedDiagnostic, h5_path_);
+    }
   }
   checked(H5Fflush(f, H5F_SCOPE_GLOBAL), h5_path_, "flush the file");
 }

@@ -32,7 +32,11 @@ void HistoryWriter::write(const Snapshot& snap) {
     if (snap.diagnostics)
       for (const auto& [name, value] : *snap.diagnostics)
         if (name == n) v = value;
-    fmt::format_to(std::back_inserter(line_), ",{:.17g}", v);
+    // An undefined diagnostic (NaN: moments of a zero mass) is an empty cell, not "nan".
+    if (std::isnan(v))
+      line_ += ',';
+    else
+      fmt::format_to(std::back_inserter(line_), ",{:.17g}", v);
   }
   line_ += '\n';
   out_ << line_ << std::flush;

@@ -106,6 +106,8 @@ struct SolverSpec {
   double tolerance = 1e-10;  // expm: where the Taylor series is truncated (relative, ∞-norm);
                              // implicit: the iterative solve's relative residual (1-norm)
   std::string linear_solver = "auto";  // implicit: auto | lu | bicgstab (time/linear_solve.hpp)
+  double max_steps = 1e7;        // a run estimated to take more steps is refused (run_checks.hpp)
+  bool allow_unstable = false;   // run an explicit dt or cfl above the integrator's stability limit
 };
 
 struct TimeSpec {
@@ -117,6 +119,7 @@ struct OutputSpec {
   std::string dir = "out/case";
   std::vector<std::string> formats{"hdf5", "vtk", "png"};
   bool store_score = false;  // write /fields/score_x, score_y (∇ log p of each snapshot)
+  double max_snapshots = 1e4;  // a run with more output times is refused (run_checks.hpp)
   bool has(const std::string& f) const {
     for (const auto& x : formats)
       if (x == f) return true;

@@ -35,7 +35,8 @@ void check_span(std::span<const double> s, const Grid2D& g, const char* what, bo
 
 }  // namespace
 
-// mass = ∫p; mean = ∫x p / mass; cov = ∫(x−mean)(x−mean)ᵀ p / mass (NaN when mass = 0);
+// mass = ∫p; mean = ∫x p / mass; cov = ∫(x−mean)(x−mean)ᵀ p / mass (NaN, undefined, when
+// mass ≤ 0, and so is the entropy then);
 // min = min p; negative_mass = ∫max(−p, 0) ≥ 0, the magnitude of the negative undershoot;
 // entropy = −∫p log p over cells with p > 0 (0 log 0 = 0, negative values contribute 0).
 // With p_eq: rel_entropy = ∫_{p>0} p log(p/p_eq), p_eq floored at the smallest normal double;
@@ -70,8 +71,9 @@ DiagnosticRow compute_diagnostics(const Grid2D& g, std::span<const double> p,
   }
   mass *= area;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const double mx = mass != 0.0 ? sx * area / mass : nan;
-  const double my = mass != 0.0 ? sy * area / mass : nan;
+  const bool moments = mass > 0.0;
+  const double mx = moments ? sx * area / mass : nan;
+  const double my = moments ? sy * area / mass : nan;
 
   // Second pass about the mean: no cancellation between ∫x²p and mean².
   double cxx = 0, cxy = 0, cyy = 0;
@@ -86,7 +88,7 @@ DiagnosticRow compute_diagnostics(const Grid2D& g, std::span<const double> p,
       cyy += uy * uy * v;
     }
   }
-  const double cov_scale = mass != 0.0 ? area / mass : nan;
+  const double cov_scale = moments ? area / mass : nan;
 
   DiagnosticRow row{{"mass", mass},
                     {"mean_x", mx},
@@ -96,7 +98,7 @@ DiagnosticRow compute_diagnostics(const Grid2D& g, std::span<const double> p,
                     {"cov_yy", cyy * cov_scale},
                     {"min", pmin},
                     {"negative_mass", neg * area},
-                    {"entropy", ent * area}};
+                    {"entropy", moments ? ent * area : nan}};
 
   if (!p_eq.empty()) {
     constexpr double floor = std::numeric_limits<double>::min();

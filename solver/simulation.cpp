@@ -2,7 +2,6 @@
 // diagnostics and progress reporting. Knows no scheme, equation or file format.
 #include "solver/simulation.hpp"
 
-#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -11,12 +10,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 
 #include "solver/density.hpp"
 #include "solver/diagnostics.hpp"
 #include "solver/equations/equation.hpp"
 #include "solver/errors.hpp"
+#include "solver/run_checks.hpp"
 #include "solver/score/grid_score.hpp"
 #include "solver/time/integrator.hpp"
 
@@ -34,20 +33,6 @@ double peak_resident_bytes() {
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// Σ|u_k|, +∞ when any value is not finite. A Fokker–Planck evolution is an L1 contraction
-// (∫|p| never grows), so growth of this norm is the signature of a numerical instability.
-double abs_sum(std::span<const double> u) {
-  double s = 0.0;
-  bool finite = true;
-  // Below 128² one thread: a thread team costs more than the pass (see diagnostics.cpp).
-#pragma omp parallel for reduction(+ : s) reduction(&& : finite) if (u.size() >= 16384)
-  for (std::size_t k = 0; k < u.size(); ++k) {
-    finite = finite && std::isfinite(u[k]);
-    s += std::abs(u[k]);
-  }
-  return finite ? s : std::numeric_limits<double>::infinity();
 }
 
 // One progress line on a terminal, rewritten in place at most every half second.
@@ -94,16 +79,25 @@ std::vector<double> output_times(double t_end, double output_every) {
 
 Simulation::Simulation(const CaseSpec& spec, ProblemInputs inputs)
     : spec_(spec), inputs_(std::move(inputs)) {
-  pb_ = make_problem(spec, inputs_);
+  check_domain(spec);
+  try {
+    pb_ = make_problem(spec, inputs_);  // its input errors name their line already
+  } catch (const NonFiniteDrift& e) {   // at t = 0 the data are wrong, not the method
+    throw InputError(locate_in_case(spec, drift_key(spec, e.component) + ": " + e.what()));
+  }
   try {
     pb_.integrator->init(*pb_.op);  // implicit ones assemble and factorise here
   } catch (const InputError& e) {
     throw InputError(locate_in_case(spec, e.what()));  // the file, line and key, as the loader
   }
+  coefficients_vary_ = pb_.equation->drift_depends_on_time() ||
+                       pb_.equation->diffusion_depends_on_time();
+  check_run_limits(spec, pb_, coefficients_vary_);
   const Grid2D& g = pb_.grid;
   // Initial data, p_eq, the exact solution and the target mean what the method's values mean.
   u_.resize(g.size());
   initial_state(spec, pb_, inputs_, u_);
+  check_initial_state(spec, g, u_);
   pb_.op->begin(u_, 0.0);
   const Equation& eq = *pb_.equation;
   if (eq.has_equilibrium()) {
@@ -117,7 +111,6 @@ Simulation::Simulation(const CaseSpec& spec, ProblemInputs inputs)
     score_y_.resize(g.size());
   }
   if (eq.has_score_error()) score_error_.resize(g.size());
-  coefficients_vary_ = eq.drift_depends_on_time() || eq.diffusion_depends_on_time();
 }
 
 // dt: fixed from the case, or cfl × the operator's stability bound (re-evaluated each step when
@@ -126,21 +119,8 @@ double Simulation::step_dt(double t) const {
   if (spec_.solver.dt) return *spec_.solver.dt;
   const double bound = stable_step(*pb_.integrator, *pb_.op, t);
   if (!std::isfinite(bound)) return spec_.time.output_every;  // nothing constrains dt
+  check_step_advances(t, spec_.solver.cfl * bound);
   return spec_.solver.cfl * bound;
-}
-
-void Simulation::warn_fixed_dt() const {
-  const TimeIntegrator& integ = *pb_.integrator;
-  const bool explicit_part =
-      integ.is_explicit() || integ.needs() == TimeIntegrator::Needs::stiff_assembly;
-  if (!spec_.solver.dt || !explicit_part) return;
-  const auto bound =
-      smallest_stable_step(integ, *pb_.op, spec_.time.t_end, coefficients_vary_ ? 100 : 0);
-  if (*spec_.solver.dt > bound.dt)
-    spdlog::warn(
-        "solver.dt = {} exceeds the explicit stability bound {:.4g} of {} (at t = {:.4g}): "
-        "expect instability",
-        *spec_.solver.dt, bound.dt, spec_.solver.integrator, bound.t);
 }
 
 RunInfo Simulation::run_info(const SimulationOptions& opts) const {
@@ -193,24 +173,14 @@ SimulationResult Simulation::run(std::span<OutputSink* const> sinks,
                                  const SimulationOptions& opts) {
   const RunInfo info = run_info(opts);
   for (auto* s : sinks) s->begin(info);
-  warn_fixed_dt();
 
   SimulationResult result;
   const auto t0 = Clock::now();
   const std::vector<double> times = output_times(spec_.time.t_end, spec_.time.output_every);
   Progress progress(opts.progress, spec_.time.t_end);
-  // Instability: non-finite values, or ∫|p| grown a thousandfold (see abs_sum).
-  const double norm0 = abs_sum(u_);
-  auto check_stable = [&](double t_now, double h) {
-    const double norm = abs_sum(u_);
-    if (std::isfinite(norm) && norm <= 1e3 * norm0) return;
-    throw NumericalError(fmt::format(
-        "the solution became unstable at t = {:.6g} (step {}, dt = {:.3g}): {}; lower "
-        "solver.dt or solver.cfl",
-        t_now, result.steps, h,
-        std::isfinite(norm) ? fmt::format("∫|p| grew from {:.3g} to {:.3g}", norm0, norm)
-                            : std::string("the density holds non-finite values")));
-  };
+  // Instability: non-finite values, ∫|p| or the negative mass grown (see run_checks.hpp).
+  const InstabilityMonitor monitor(spec_, pb_.grid, u_);
+  auto check_stable = [&](double t_now, double h) { monitor.check(u_, t_now, result.steps, h); };
   double t = 0.0;
   double dt = step_dt(0.0);
   double stepping_seconds = 0.0;  // time inside integrator steps only, for cell updates/s

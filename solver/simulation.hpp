@@ -46,7 +46,6 @@ class Simulation {
 
  private:
   double step_dt(double t) const;
-  void warn_fixed_dt() const;
   RunInfo run_info(const SimulationOptions& opts) const;
   // The optional fields by their stored names (docs/reference.md §6); an empty one is not stored.
   std::array<std::pair<const char*, std::span<const double>>, 4> fields() const;

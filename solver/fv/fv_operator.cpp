@@ -24,6 +24,7 @@
 #include <omp.h>
 
 #include "solver/errors.hpp"
+#include "solver/non_finite_drift.hpp"
 #include "solver/fv/boundary.hpp"
 #include "solver/fv/flux_scheme.hpp"
 
@@ -87,6 +88,7 @@ class FVOperator final : public SpatialOperator {
   }
   void make_face_evaluators();
   void refresh_drift(double t) const;
+  void check_face_drifts(double t) const;
   void refresh_weights(double t) const;
   bool peclet_unchanged(double t) const;
   void potential_face_drifts(double t) const;
@@ -259,8 +261,23 @@ void FVOperator::refresh_drift(double t) const {
     std::fill(vy_.begin(), vy_.begin() + nx_, 0.0);
     std::fill(vy_.end() - nx_, vy_.end(), 0.0);
   }
+  check_face_drifts(t);
   v_time_ = t;
   v_valid_ = true;
+}
+
+// A face velocity that is not finite (f = 1/x on a face at x = 0, U = exp(1000 x)) would turn
+// every later value into NaN: NonFiniteDrift names the face centre.
+void FVOperator::check_face_drifts(double t) const {
+  const std::size_t nxf = static_cast<std::size_t>(nx_) + 1;
+  for (std::size_t k = 0; k < vx_.size(); ++k)
+    if (!std::isfinite(vx_[k]))
+      throw NonFiniteDrift(0, g_.x_edge(static_cast<int>(k % nxf)),
+                           g_.yc(static_cast<int>(k / nxf)), t);
+  for (std::size_t k = 0; k < vy_.size(); ++k)
+    if (!std::isfinite(vy_[k]))
+      throw NonFiniteDrift(1, g_.xc(static_cast<int>(k % nx_)),
+                           g_.y_edge(static_cast<int>(k / nx_)), t);
 }
 
 // Exponential fitting wants v = −(U_R − U_L)/h across an interior face (then e^{−U/K} at the

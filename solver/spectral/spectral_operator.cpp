@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "solver/errors.hpp"
+#include "solver/non_finite_drift.hpp"
 
 namespace fplab {
 namespace {
@@ -139,10 +140,7 @@ void FourierOperator::refresh_drift(double t) const {
     for (int i = 0; i < g_.nx; ++i) {
       const std::size_t q = g_.index(i, j);
       if (!std::isfinite(fx_[q]) || !std::isfinite(fy_[q]))
-        throw NumericalError(
-            fmt::format("the drift is not finite at (x, y) = ({:.6g}, {:.6g}), "
-                        "t = {:.6g}",
-                        g_.xc(i), g_.yc(j), t));
+        throw NonFiniteDrift(std::isfinite(fx_[q]) ? 1 : 0, g_.xc(i), g_.yc(j), t);
       mx = std::max(mx, std::abs(fx_[q]));
       my = std::max(my, std::abs(fy_[q]));
     }

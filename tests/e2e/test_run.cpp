@@ -89,10 +89,10 @@ TEST_CASE("bad input exits 2 with one sentence naming the key") {
 
 TEST_CASE("an unstable step exits 3 and keeps every finished snapshot readable") {
   const fs::path dir = scratch("unstable");
-  // Forward Euler far above the diffusion limit: blows up after a few output times.
+  // Forward Euler far above the diffusion limit (allowed): blows up after a few output times.
   const auto r = run_fplab(
       "run cases/ou_gaussian.yaml --quiet --set grid.nx=64 --set grid.ny=64 "
-      "--set solver.integrator=euler --set solver.dt=0.02 "
+      "--set solver.integrator=euler --set solver.dt=0.02 --set solver.allow_unstable=true "
       "--set time.output_every=0.02 --set output.formats=[hdf5] -o " +
           (dir / "out").string(),
       dir);
@@ -103,6 +103,36 @@ TEST_CASE("an unstable step exits 3 and keeps every finished snapshot readable")
   CHECK(res.times.front() == 0.0);
   const auto p0 = res.read_density(0);
   for (double v : p0) REQUIRE(std::isfinite(v));
+}
+
+TEST_CASE("euler at cfl 100 is refused, and with allow_unstable stopped by the monitor") {
+  const fs::path dir = scratch("cfl100");
+  const std::string run = "run cases/ou_gaussian.yaml --quiet --set grid.nx=64 --set grid.ny=64 "
+                          "--set solver.integrator=euler --set solver.cfl=100 "
+                          "--set time.t_end=1 --set output.formats=[hdf5] -o " +
+                          (dir / "out").string();
+  const auto refused = run_fplab(run, dir);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("--set solver.cfl=100: solver.cfl: 100 exceeds the stability limit 1 "
+                         "of euler") != std::string::npos);
+  const auto stopped = run_fplab(run + " --set solver.allow_unstable=true", dir);
+  CHECK(stopped.exit_code == 3);
+  // Physical integrals: the mass is 1, not a cell sum.
+  CHECK(stopped.err.find("∫|p| dx grew from 1 to") != std::string::npos);
+}
+
+TEST_CASE("an exponential integrator above the drift's explicit bound runs without a warning") {
+  const fs::path dir = scratch("etdrk4_dt");
+  // dt 0.01 is 4× the drift bound 0.0025 an explicit method would have at 128².
+  const auto r = run_fplab(
+      "run cases/ou_spectral.yaml --set grid.nx=128 --set grid.ny=128 --set solver.dt=0.01 "
+      "--set time.t_end=0.2 --set time.output_every=0.1 --set solver.fftw_planning=estimate "
+      "--set output.formats=[hdf5] -o " +
+          (dir / "out").string(),
+      dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("[warning]") == std::string::npos);
+  CHECK(r.err.find("stability") == std::string::npos);
 }
 
 TEST_CASE("fplab info describes a result") {
