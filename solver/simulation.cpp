@@ -274,7 +274,9 @@ SimulationResult Simulation::run(std::span<OutputSink* const> sinks,
   try {
     for (std::size_t k = 1; k < times.size() && result.stop_signal == 0; ++k) {
       const double t_out = times[k];
-      if (t_out <= t) continue;  // a resumed run is past it
+      // A resumed run is past it; a finished run resumed with a later t_end stood at the old
+      // t_end, which may sit a rounding below k·output_every: no sliver step to that.
+      if (t_out <= t + 1e-9 * spec_.time.output_every) continue;
       while (t < t_out && result.stop_signal == 0) {
         if (coefficients_vary_) dt = step_dt(t);
         // Land exactly on the output time; avoid a sliver step by stretching the last one ≤ 1e-6.

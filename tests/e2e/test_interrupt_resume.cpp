@@ -116,7 +116,7 @@ TEST_CASE("resume is bit for bit: etdrk4 (spectral)") {
                      5);
 }
 
-TEST_CASE("resume: a finished run continues to a later t_end; a changed case is refused") {
+TEST_CASE("resume: a finished run continues to a later t_end, a changed case is refused") {
   const fs::path dir = scratch("resume_refuse"), out = dir / "out";
   REQUIRE(run_fplab("run " + kOu + "--set 'output.formats=[hdf5]' -o " + out.string(), dir)
               .exit_code == 0);
