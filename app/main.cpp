@@ -1,5 +1,6 @@
 // fplab: the command-line entry (docs/reference.md §3): run, verify, train-score, info, render, view.
-// Exit codes: 0 success; 2 invalid input; 3 numerical failure; 1 anything else.
+// Exit codes: 0 success; 2 invalid input; 3 numerical failure; 130 / 143 a run stopped by
+// SIGINT / SIGTERM (resumable); 1 anything else.
 //
 // Sample runs:
 //   fplab run cases/ou_gaussian.yaml
@@ -13,11 +14,13 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,13 +29,17 @@
 #include "io/case_file.hpp"
 #include "io/case_yaml.hpp"  // shorten, utf8_invalid_at
 #include "io/convergence_writer.hpp"
+#include "io/hdf5_writer.hpp"
 #include "io/problem_inputs.hpp"
 #include "io/result_file.hpp"
+#include "io/resume_file.hpp"
+#include "io/run_lock.hpp"
 #include "io/vtk_module.hpp"
 #include "io/writers.hpp"
 #include "solver/convergence.hpp"
 #include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
+#include "solver/run_control.hpp"
 #include "solver/simulation.hpp"
 #include "viz/render.hpp"  // RenderOptions; the drawing is in libfplab_vtk_viz.so
 #include "viz/viewer.hpp"  // ViewOptions
@@ -88,13 +95,51 @@ void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r
   fmt::print("\n  output    {}\n", spec.output.dir);
 }
 
-int cmd_run(const std::string& case_path, const std::string& out_dir,
-            const std::vector<std::string>& sets, bool quiet, const std::string& command_line) {
-  check_output_dir(out_dir);
-  fplab::CaseSpec spec = fplab::load_case_file(case_path, sets);
+// A word for a shell command line: quoted unless plain.
+std::string shell_word(const std::string& w) {
+  if (!w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789_./=:,+-") == std::string::npos)
+    return w;
+  std::string q = "'";
+  for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// What `fplab run` was asked for.
+struct RunRequest {
+  std::string case_path, out_dir, resume_dir;
+  std::vector<std::string> sets;
+  bool quiet = false;
+};
+
+// The one line an interrupted run prints, with the command that continues it.
+void print_interrupted(const RunRequest& rq, const std::string& dir,
+                       const fplab::SimulationResult& r) {
+  std::string resume = "fplab run " + shell_word(rq.case_path);
+  for (const auto& s : rq.sets) resume += " --set " + shell_word(s);
+  resume += " --resume " + shell_word(dir);
+  std::fprintf(stderr, "fplab: interrupted at t = %.6g (step %zu); resume with: %s\n", r.t,
+               r.steps, resume.c_str());
+}
+
+int cmd_run(const RunRequest& rq, const std::string& command_line) {
+  check_output_dir(rq.out_dir);
+  check_output_dir(rq.resume_dir);
+  fplab::CaseSpec spec = fplab::load_case_file(rq.case_path, rq.sets);
   fplab::hand_off_if_learned(spec);
-  if (!out_dir.empty()) spec.output.dir = out_dir;
-  spdlog::info("resolved case ({}):\n{}", case_path, spec.resolved_yaml);
+  if (!rq.resume_dir.empty() && !rq.out_dir.empty() &&
+      std::filesystem::path(rq.out_dir) != std::filesystem::path(rq.resume_dir))
+    throw fplab::InputError("--resume " + rq.resume_dir +
+                            " continues the run in that folder: leave out -o " + rq.out_dir);
+  if (!rq.resume_dir.empty())
+    spec.output.dir = rq.resume_dir;
+  else if (!rq.out_dir.empty())
+    spec.output.dir = rq.out_dir;
+  // Before anything in the folder is touched: a second run into it is refused.
+  const fplab::RunLock lock(spec.output.dir);
+  std::optional<fplab::ResumePoint> resume;
+  if (!rq.resume_dir.empty()) resume = fplab::read_resume_point(rq.resume_dir, spec);
+  spdlog::info("resolved case ({}):\n{}", rq.case_path, spec.resolved_yaml);
 
   auto writers = fplab::make_writers(spec);
   if (spec.output.has("png"))
@@ -104,9 +149,15 @@ int cmd_run(const std::string& case_path, const std::string& out_dir,
 
   fplab::SimulationOptions opts;
   opts.command_line = command_line;
-  opts.progress = !quiet;
+  opts.progress = !rq.quiet;
+  opts.resume = resume ? &*resume : nullptr;
+  fplab::stop_on_signals();
   const auto result = fplab::simulate(spec, sinks, opts, fplab::load_problem_inputs(spec));
   writers.clear();  // close files before reporting
+  if (result.status == fplab::RunStatus::interrupted) {
+    print_interrupted(rq, spec.output.dir, result);
+    return result.stop_signal == SIGTERM ? 143 : 130;
+  }
   print_summary(spec, result);
   return 0;
 }
@@ -182,7 +233,7 @@ struct Options {
   bool quiet = false;
   bool paraview_script = false, height_field = false;
   std::string case_path, out_dir, result_path, levels_arg, refine_arg, model_path;
-  std::string reverse_path, size, range = "fixed";
+  std::string reverse_path, size, range = "fixed", resume_dir;
   fplab::RenderOptions render;  // render's picture options (its -o is out_dir)
   std::vector<std::string> sets;
 };
@@ -207,6 +258,8 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
   Subcommands c{};
   c.run = add_case_command(app, o, "run", "solve a case; write outputs; print a summary",
                            o.out_dir, "output directory (overrides output.dir)");
+  c.run->add_option("--resume", o.resume_dir,
+                    "continue the interrupted (or finished, with a later t_end) run in DIR");
   c.verify = add_case_command(app, o, "verify", "refinement study: errors and observed orders",
                               o.out_dir, "directory for convergence.json/.csv/.png");
   c.verify->add_option("--levels", o.levels_arg, "levels, e.g. 32,64,128 (default: verify.levels)");
@@ -249,7 +302,8 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
 }
 
 int dispatch(const Subcommands& c, const Options& o, const std::string& command_line) {
-  if (*c.run) return cmd_run(o.case_path, o.out_dir, o.sets, o.quiet, command_line);
+  if (*c.run)
+    return cmd_run({o.case_path, o.out_dir, o.resume_dir, o.sets, o.quiet}, command_line);
   if (*c.verify) return cmd_verify(o.case_path, o.out_dir, o.sets, o.levels_arg, o.refine_arg);
   if (*c.train) {
     const fplab::CaseSpec spec = fplab::load_case_file(o.case_path, o.sets);
@@ -277,6 +331,7 @@ int dispatch(const Subcommands& c, const Options& o, const std::string& command_
 }  // namespace
 
 int main(int argc, char** argv) {
+  fplab::h5::no_close_at_exit();  // before any other HDF5 call
   fplab::remember_command_line(argc, argv);
   auto logger = spdlog::stderr_color_mt("fplab");
   spdlog::set_default_logger(logger);

@@ -2,7 +2,11 @@
 // snapshot, and its XDMF sidecar rewritten after each snapshot.
 #include "io/hdf5_writer.hpp"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -47,6 +51,8 @@ void Handle::reset() {
   id_ = H5I_INVALID_HID;
 }
 
+void no_close_at_exit() { H5dont_atexit(); }
+
 ErrorSilencer::ErrorSilencer() {
   H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -57,15 +63,79 @@ ErrorSilencer::~ErrorSilencer() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
 
 namespace {
 
+// The errno of the last failed HDF5 call (ENOSPC, EFBIG, ...), for the sentence the user reads.
+int g_failed_errno = 0;
+
 // Output failures mid-run (disk full, file removed) are neither bad input nor numerics: exit 1.
 hid_t checked(hid_t id, const std::filesystem::path& file, const char* what) {
-  if (id < 0)
+  if (id < 0) {
+    g_failed_errno = errno;
     throw std::runtime_error("HDF5 could not " + std::string(what) + " in " + file.string() + ".");
+  }
   return id;
 }
 void checked(herr_t status, const std::filesystem::path& file, const char* what) {
-  if (status < 0)
+  if (status < 0) {
+    g_failed_errno = errno;
     throw std::runtime_error("HDF5 could not " + std::string(what) + " in " + file.string() + ".");
+  }
+}
+
+// errno for a write of `bytes` more into `file` that cannot succeed (ENOSPC: the file system is
+// full; EFBIG: the process's file size limit), or 0. Checked before a snapshot, so that HDF5
+// never half-writes one: its metadata would then point past the end of the file.
+int room_missing(const std::filesystem::path& file, std::uintmax_t bytes) {
+  struct statvfs fs {};
+  if (statvfs(file.parent_path().c_str(), &fs) == 0 &&
+      static_cast<std::uintmax_t>(fs.f_bavail) * fs.f_frsize < bytes)
+    return ENOSPC;
+  rlimit lim{};
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(file, ec);
+  if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY && !ec &&
+      size + bytes > lim.rlim_cur)
+    return EFBIG;
+  return 0;
+}
+
+// A scalar attribute of `type` (created when absent, else overwritten in place).
+void attr_write_scalar(hid_t obj, const char* name, hid_t file_type, hid_t mem_type,
+                       const void* value, const std::filesystem::path& file) {
+  h5::Handle attr;
+  if (H5Aexists(obj, name) > 0) {
+    attr = h5::Handle(checked(H5Aopen(obj, name, H5P_DEFAULT), file, "open an attribute"));
+  } else {
+    h5::Handle space(checked(H5Screate(H5S_SCALAR), file, "create a dataspace"));
+    attr = h5::Handle(checked(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT,
+                                         H5P_DEFAULT),
+                              file, "create an attribute"));
+  }
+  checked(H5Awrite(attr.get(), mem_type, value), file, "write an attribute");
+}
+
+// A fixed-shape float64 dataset (created when absent, else overwritten in place).
+void dataset_overwrite(hid_t parent, const char* name, const std::vector<hsize_t>& dims,
+                       const double* values, const std::filesystem::path& file) {
+  h5::Handle d;
+  if (H5Lexists(parent, name, H5P_DEFAULT) > 0) {
+    d = h5::Handle(checked(H5Dopen2(parent, name, H5P_DEFAULT), file, "open a dataset"));
+  } else {
+    h5::Handle space(checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                             file, "create a dataspace"));
+    d = h5::Handle(checked(H5Dcreate2(parent, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                                      H5P_DEFAULT, H5P_DEFAULT),
+                           file, "create a dataset"));
+  }
+  checked(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), file,
+          "write a dataset");
+}
+
+// Cuts an extendible dataset to n entries along its first dimension.
+void dataset_truncate(hid_t d, hsize_t n, const std::filesystem::path& file) {
+  std::vector<hsize_t> dims = h5::dataset_dims(d);
+  if (dims.empty()) throw std::runtime_error("HDF5 could not resize a dataset in " + file.string() + ".");
+  dims[0] = n;
+  checked(H5Dset_extent(d, dims.data()), file, "resize a dataset");
 }
 
 std::string iso8601_utc_now() {
@@ -209,12 +279,18 @@ void Hdf5Writer::begin(const RunInfo& info) {
   diag_values_.assign(diag_names_.size(), 0.0);
   times_.clear();
   diags_.clear();
+  h5::ErrorSilencer quiet;
+  if (info.past)
+    reopen(info);
+  else
+    create(info);
+}
 
+void Hdf5Writer::create(const RunInfo& info) {
   // A sidecar from an older run would describe snapshots the new file does not hold yet.
   std::error_code ec;
   std::filesystem::remove(xmf_path_, ec);
 
-  h5::ErrorSilencer quiet;
   // H5F_ACC_TRUNC: an older result.h5 is replaced as a whole, never merged. Default (earliest)
   // file format: a run killed mid-way leaves a file other programs still open without h5clear.
   file_ = h5::Handle(H5Fcreate(h5_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
@@ -264,12 +340,67 @@ void Hdf5Writer::begin(const RunInfo& info) {
   checked(H5Fflush(f, H5F_SCOPE_GLOBAL), h5_path_, "flush the file");
 }
 
+// A resumed run: the file of the run it continues, cut to the snapshots it keeps (a snapshot
+// half-written when that run was killed goes), its case echo the new one (t_end may be later).
+void Hdf5Writer::reopen(const RunInfo& info) {
+  file_ = h5::Handle(H5Fopen(h5_path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+  if (!file_.valid())
+    throw InputError("cannot open the result file " + h5_path_.string() + " to continue it.");
+  const hid_t f = file_.get();
+  const auto open = [&](const std::string& name) {
+    h5::Handle d(H5Dopen2(f, name.c_str(), H5P_DEFAULT));
+    if (!d.valid())
+      throw InputError("cannot continue " + h5_path_.string() + ": it has no " + name + ".");
+    return d;
+  };
+  time_ = open("/time");
+  density_ = open("/fields/density");
+  for (const auto& name : field_names_) fields_.push_back(open("/fields/" + name));
+  for (const auto& name : diag_names_) diags_.push_back(open("/diagnostics/" + name));
+  times_ = info.past->times;
+  const hsize_t n = times_.size();
+  for (const h5::Handle* d : {&time_, &density_}) dataset_truncate(d->get(), n, h5_path_);
+  for (const auto& d : fields_) dataset_truncate(d.get(), n, h5_path_);
+  for (const auto& d : diags_) dataset_truncate(d.get(), n, h5_path_);
+  attr_write_string(f, "case_yaml", info.spec ? info.spec->resolved_yaml : std::string(), h5_path_);
+  attr_write_string(f, "status", "running", h5_path_);
+  checked(H5Fflush(f, H5F_SCOPE_GLOBAL), h5_path_, "flush the file");
+  if (with_xdmf_) {
+    std::vector<std::string> fields{"density"};
+    fields.insert(fields.end(), field_names_.begin(), field_names_.end());
+    xdmf_write(xmf_path_, h5_path_.filename().string(), grid_, times_, fields);
+  }
+}
+
 void Hdf5Writer::write(const Snapshot& snap) {
   if (!file_.valid()) throw std::logic_error("Hdf5Writer::write called outside begin()/end().");
   if (snap.density.size() != grid_.size())
     throw std::logic_error("Hdf5Writer: snapshot density does not match the grid.");
   check_snapshot_fields(snap, field_names_, grid_, "Hdf5Writer");
 
+  // The snapshot's chunks, the history's first write and room for HDF5's metadata.
+  std::size_t arrays = 1 + fields_.size();
+  if (snap.state) arrays += snap.state->history.arrays.size();
+  const std::uintmax_t bytes = arrays * grid_.size() * sizeof(double) + 65536;
+  if (const int err = room_missing(h5_path_, bytes); err != 0) {
+    abandon();
+    throw std::runtime_error(output_failure(h5_path_, err, times_.size()));
+  }
+  h5::ErrorSilencer quiet;
+  try {
+    append(snap);
+  } catch (const std::runtime_error&) {
+    abandon();
+    throw std::runtime_error(output_failure(h5_path_, g_failed_errno, times_.size()));
+  }
+  if (with_xdmf_) {
+    std::vector<std::string> fields{"density"};
+    fields.insert(fields.end(), field_names_.begin(), field_names_.end());
+    xdmf_write(xmf_path_, h5_path_.filename().string(), grid_, times_, fields);
+  }
+}
+
+void Hdf5Writer::append(const Snapshot& snap) {
   // Diagnostics by name; a column the row does not carry is stored as NaN, not shifted.
   for (std::size_t c = 0; c < diag_names_.size(); ++c) {
     diag_values_[c] = std::numeric_limits<double>::quiet_NaN();
@@ -277,8 +408,6 @@ void Hdf5Writer::write(const Snapshot& snap) {
       for (const auto& [name, value] : *snap.diagnostics)
         if (name == diag_names_[c]) diag_values_[c] = value;
   }
-
-  h5::ErrorSilencer quiet;
   const hsize_t k = times_.size();
   const std::vector<hsize_t> field_tail{static_cast<hsize_t>(grid_.ny),
                                         static_cast<hsize_t>(grid_.nx)};
@@ -290,20 +419,69 @@ void Hdf5Writer::write(const Snapshot& snap) {
   for (std::size_t c = 0; c < diags_.size(); ++c)
     dataset_append(diags_[c].get(), k, &diag_values_[c], {}, h5_path_);
   dataset_append(time_.get(), k, &snap.t, {}, h5_path_);
+  if (snap.state) write_state(*snap.state, static_cast<int>(k));
   checked(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), h5_path_, "flush the file");
   times_.push_back(snap.t);
+}
 
-  if (with_xdmf_) {
-    std::vector<std::string> fields{"density"};
-    fields.insert(fields.end(), field_names_.begin(), field_names_.end());
-    xdmf_write(xmf_path_, h5_path_.filename().string(), grid_, times_, fields);
+// /resume: the state after snapshot `snapshot`, overwritten in place at every snapshot.
+void Hdf5Writer::write_state(const RunState& state, int snapshot) {
+  const hid_t f = file_.get();
+  h5::Handle g(H5Lexists(f, "resume", H5P_DEFAULT) > 0
+                   ? checked(H5Gopen2(f, "resume", H5P_DEFAULT), h5_path_, "open a group")
+                   : checked(H5Gcreate2(f, "resume", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                             h5_path_, "create a group"));
+  const auto put_double = [&](const char* name, double v) {
+    attr_write_scalar(g.get(), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, h5_path_);
+  };
+  const auto put_int = [&](const char* name, long long v) {
+    attr_write_scalar(g.get(), name, H5T_STD_I64LE, H5T_NATIVE_LLONG, &v, h5_path_);
+  };
+  put_double("t", state.t);
+  put_double("dt", state.dt);
+  put_double("abs0", state.abs0);
+  put_double("neg0", state.neg0);
+  put_double("outflow", state.outflow);
+  put_int("step", static_cast<long long>(state.step));
+  put_int("snapshot", snapshot);
+  const auto& h = state.history;
+  if (!h.scalars.empty())
+    dataset_overwrite(g.get(), "history_scalars", {h.scalars.size()}, h.scalars.data(), h5_path_);
+  if (!h.arrays.empty()) {
+    for (std::size_t a = 0; a < h.arrays.size(); ++a) {
+      const std::string name = "history_array_" + std::to_string(a);
+      dataset_overwrite(g.get(), name.c_str(), {h.arrays[a].size()}, h.arrays[a].data(), h5_path_);
+    }
   }
 }
 
-void Hdf5Writer::end(const RunSummary& /*summary*/) {
+// After a failed write: no more HDF5 calls on this file (see h5::Handle::abandon).
+void Hdf5Writer::abandon() {
+  for (auto& d : diags_) d.abandon();
+  for (auto& d : fields_) d.abandon();
+  time_.abandon();
+  density_.abandon();
+  file_.abandon();
+}
+
+Hdf5Writer::~Hdf5Writer() {
+  h5::ErrorSilencer quiet;
+  diags_.clear();
+  fields_.clear();
+  time_.reset();
+  density_.reset();
+  file_.reset();
+}
+
+void Hdf5Writer::end(const RunSummary& summary) {
   if (!file_.valid()) return;
   h5::ErrorSilencer quiet;
-  attr_write_string(file_.get(), "status", "complete", h5_path_);
+  try {
+    attr_write_string(file_.get(), "status", status_name(summary.status), h5_path_);
+  } catch (const std::runtime_error&) {
+    abandon();
+    throw std::runtime_error(output_failure(h5_path_, g_failed_errno, times_.size()));
+  }
   diags_.clear();
   time_.reset();
   density_.reset();

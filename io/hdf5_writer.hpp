@@ -35,6 +35,9 @@ class Handle {
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
   void reset();
+  // Forgets the identifier without closing it: closing a file whose writes failed (disk full)
+  // would make HDF5 try the writes again, and fail again.
+  void abandon() { id_ = H5I_INVALID_HID; }
 
  private:
   hid_t id_ = H5I_INVALID_HID;
@@ -54,6 +57,10 @@ class ErrorSilencer {
   void* data_ = nullptr;
 };
 
+// Keeps HDF5 from closing open files at exit (H5dont_atexit): a file whose writes failed is
+// abandoned, not closed, and HDF5's own attempt at exit could crash. Call first in main().
+void no_close_at_exit();
+
 // Opens an HDF5 file read-only; InputError "cannot open <what> <path>: <why>." when it is missing,
 // a folder, not HDF5 or unreadable.
 Handle open_read(const std::string& path, const std::string& what);
@@ -70,18 +77,28 @@ std::vector<hsize_t> dataset_dims(hid_t dataset);
 // nt-dimension is extendible; fields are float64 chunked (1, ny, nx). Groups track link creation order so the
 // diagnostics read back in column order. Root attributes are scalar variable-length UTF-8
 // strings (h5py returns them as str): fplab_version, git_sha, created (ISO 8601 UTC),
-// command_line, case_yaml, and status ("running" until end(), then "complete").
-// An existing result.h5 is truncated at begin(), never merged.
+// command_line, case_yaml, and status ("running" until end(), then "complete", "interrupted" or
+// "failed"). /resume holds what continuing from the last snapshot needs (RunState): attributes
+// t, step, dt, abs0, neg0, outflow, snapshot and, for multistep integrators, history_scalars and
+// history_arrays. An existing result.h5 is truncated at begin(), never merged, unless the run
+// resumes it (RunInfo::past): then it is opened, cut to the snapshots the resumed run keeps and
+// appended to. An output failure (disk full) is one sentence naming the file and the last
+// snapshot written; the file is abandoned so that the snapshots flushed before stay readable.
 class Hdf5Writer final : public OutputSink {
  public:
   explicit Hdf5Writer(bool with_xdmf = true) : with_xdmf_(with_xdmf) {}
-  ~Hdf5Writer() override = default;  // closes the file; finished snapshots are already flushed
+  ~Hdf5Writer() override;  // closes the file quietly; finished snapshots are already flushed
 
   void begin(const RunInfo& info) override;
   void write(const Snapshot& snap) override;
   void end(const RunSummary& summary) override;
 
  private:
+  void create(const RunInfo& info);
+  void reopen(const RunInfo& info);
+  void append(const Snapshot& snap);
+  void write_state(const RunState& state, int snapshot);
+  void abandon();
   bool with_xdmf_;
   std::filesystem::path h5_path_, xmf_path_;
   Grid2D grid_;

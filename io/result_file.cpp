@@ -264,11 +264,17 @@ std::string describe_result(const ResultFile& r) {
                    sampling == "point" ? "point values at the cell centres"
                                        : sampling == "cell_average" ? "cell averages" : sampling);
   // "running" is written at begin() and replaced at end(): in a file nobody is writing any
-  // more it marks a run that stopped early (numerical failure, killed) with its snapshots kept.
+  // more it marks a run that stopped early (killed, disk full) with its snapshots kept.
   const std::string status = attr("status");
-  fmt::format_to(
-      out, "status      {}\n",
-      status == "running" ? "not finished (the run is still going or stopped early)" : status);
+  std::string status_words = status;
+  if (status == "running")
+    status_words = "not finished (the run is still going or stopped early)";
+  else if (status == "interrupted" && !r.times.empty())
+    status_words = fmt::format("interrupted at t = {:.6g} (resumable: fplab run CASE --resume DIR)",
+                               r.times.back());
+  else if (status == "failed")
+    status_words = "failed (numerical failure; the snapshots before it are kept)";
+  fmt::format_to(out, "status      {}\n", status_words);
   if (!r.times.empty() && !r.diagnostic_names.empty()) {
     std::size_t width = 0;
     for (const auto& n : r.diagnostic_names) width = std::max(width, n.size());

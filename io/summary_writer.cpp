@@ -41,6 +41,13 @@ void SummaryWriter::begin(const RunInfo& info) {
       if (!eq.score.path.empty()) reverse_["score_path"] = eq.score.path;
     }
   }
+  if (info.past)  // a resumed run: the series of the run it continues come first
+    for (std::size_t k = 0; k < info.past->times.size(); ++k) {
+      Snapshot past;
+      past.t = info.past->times[k];
+      past.diagnostics = &info.past->rows[k];
+      write(past);
+    }
 }
 
 // The decay series at every output (NaN where a row lacks one), and for reverse runs measured
@@ -82,6 +89,7 @@ void SummaryWriter::end(const RunSummary& summary) {
   for (const auto& [name, value] : summary.final_row) final_row[name] = value;  // NaN → null
   nlohmann::ordered_json j = {
       {"name", name_},
+      {"status", status_name(summary.status)},
       {"equation", equation_},
       {"method", method_},
       {"scheme", scheme_},

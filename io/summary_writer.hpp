@@ -10,15 +10,16 @@
 
 namespace fplab {
 
-// Keys: name, equation, method, scheme, integrator, boundary, nx, ny, t_end, steps,
+// Keys: name, status (complete | interrupted | failed), equation, method, scheme, integrator, boundary, nx, ny, t_end, steps,
 // wall_seconds, cell_updates_per_second, peak_memory_bytes, peak_memory_grid_arrays,
 // final (object: the last diagnostics row), output_dir,
 // fplab_version, git_sha; reverse runs add reverse {T, lambda, score, score_path, and
 // score_error {tau, t, value} at every output when the exact score is known}; runs that
 // report rel_entropy, fisher_rel or l1_to_eq add decay_rate_<name>: {rate, stderr, t_from, t_to,
 // points, theory: {rate, source} or null} (solver/decay_rate.hpp), or null when too few
-// snapshots qualify. Written at end() only (atomically); a summary.json left by an older
-// run is removed at begin(), so its presence means the run finished.
+// snapshots qualify. Written at end() only (atomically), also for an interrupted or failed run;
+// a summary.json left by an older run is removed at begin(). A resumed run's series include the
+// snapshots it continues from; steps counts from t = 0, wall_seconds this run only.
 class SummaryWriter final : public OutputSink {
  public:
   void begin(const RunInfo& info) override;

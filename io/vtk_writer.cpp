@@ -4,10 +4,13 @@
 
 #include <fmt/format.h>
 #include <vtkCellData.h>
+#include <vtkErrorCode.h>
 #include <vtkFieldData.h>
+#include <vtkObject.h>
 #include <vtkXMLImageDataWriter.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <regex>
 #include <stdexcept>
 
@@ -32,12 +35,26 @@ void VtkWriter::begin(const RunInfo& info) {
   grid_ = info.grid;
   field_names_ = info.field_names;
   written_.clear();
+  // Failures are one fplab sentence; VTK's own output window would add its internals.
+  vtkObject::GlobalWarningDisplayOff();
 
-  // Snapshots of an older run would otherwise linger next to the new collection.
-  static const std::regex stale(R"(density_\d+\.vti(\.tmp)?|density\.pvd)");
+  // Snapshots of an older run would otherwise linger next to the new collection; a resumed run
+  // keeps the ones it continues from (those that exist: vtk may be a new format).
+  const std::size_t keep = info.past ? info.past->times.size() : 0;
+  static const std::regex stale(R"(density_(\d+)\.vti(\.tmp)?|density\.pvd(\.tmp\d*)?)");
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir_, ec))
-    if (std::regex_match(e.path().filename().string(), stale)) std::filesystem::remove(e, ec);
+  std::smatch m;
+  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!std::regex_match(name, m, stale)) continue;
+    if (m[1].matched && !m[2].matched && std::stoul(m[1].str()) < keep) continue;
+    std::filesystem::remove(e, ec);
+  }
+  for (std::size_t k = 0; k < keep; ++k) {
+    const std::string name = fmt::format("density_{:04d}.vti", k);
+    if (std::filesystem::exists(dir_ / name, ec)) written_.emplace_back(info.past->times[k], name);
+  }
+  if (info.past) file_write_atomic(dir_ / "density.pvd", pvd_document(written_));
 
   image_ = vtkSmartPointer<vtkImageData>::New();
   image_->SetOrigin(grid_.x0, grid_.y0, 0.0);
@@ -86,7 +103,14 @@ void VtkWriter::write(const Snapshot& snap) {
   writer->SetInputData(image_);
   writer->SetDataModeToBinary();  // NOT appended: ParaView 5.11 on Debian 12 cannot read it
   writer->SetCompressorTypeToZLib();
-  if (writer->Write() != 1) throw std::runtime_error("VTK could not write " + path.string() + ".");
+  errno = 0;
+  // VTK may report success for a truncated file (disk full): its error code says otherwise.
+  if (writer->Write() != 1 || writer->GetErrorCode() != vtkErrorCode::NoError) {
+    const int err = writer->GetErrorCode() == vtkErrorCode::OutOfDiskSpaceError ? ENOSPC : errno;
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(output_failure(path, err, written_.size()));
+  }
   std::filesystem::rename(tmp, path);
 
   written_.emplace_back(snap.t, name);

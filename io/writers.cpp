@@ -3,7 +3,13 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <regex>
 #include <stdexcept>
 
 #include "io/hdf5_writer.hpp"
@@ -34,21 +40,49 @@ std::filesystem::path output_dir_create(const std::filesystem::path& dir) {
   return dir;
 }
 
+namespace {
+// "no space left", "file too large", ...: errno's words as the start of a sentence.
+std::string errno_words(int err) {
+  std::string why = err == ENOSPC ? "no space left"
+                    : err != 0    ? std::string(std::strerror(err))
+                                  : "could not write";
+  why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+  return why;
+}
+}  // namespace
+
+std::string output_failure(const std::filesystem::path& path, int err, std::size_t written) {
+  return fmt::format("{} writing {} {}", errno_words(err), path.string(),
+                     written == 0 ? std::string("before the first snapshot")
+                                  : fmt::format("after snapshot {}", written - 1));
+}
+
+void remove_stale_temporaries(const std::filesystem::path& dir) {
+  static const std::regex stale(R"(.+\.tmp\d*)");
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_regular_file(ec) && std::regex_match(e.path().filename().string(), stale))
+      std::filesystem::remove(e.path(), ec);
+}
+
 void file_write_atomic(const std::filesystem::path& path, const std::string& text) {
-  // Same folder, so rename() is atomic; the pid keeps two writers of one folder apart.
+  // Same folder, so rename() is atomic; the pid keeps two writers of one folder apart. A
+  // temporary that was not written whole is removed, never renamed into place.
   auto tmp = path;
   tmp += ".tmp" + std::to_string(::getpid());
+  int err = 0;
   {
     std::ofstream out(tmp, std::ios::out | std::ios::trunc | std::ios::binary);
     out << text;
     out.flush();
-    if (!out) throw std::runtime_error("could not write " + tmp.string() + ".");
+    if (!out) err = errno ? errno : EIO;
   }
   std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
+  if (err == 0) std::filesystem::rename(tmp, path, ec);
+  if (err != 0 || ec) {
     std::filesystem::remove(tmp, ec);
-    throw std::runtime_error("could not replace " + path.string() + ".");
+    throw std::runtime_error(fmt::format("{} writing {}", errno_words(err ? err : errno),
+                                         path.string()));
   }
 }
 

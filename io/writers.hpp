@@ -22,6 +22,11 @@ std::filesystem::path output_dir_create(const std::filesystem::path& dir);
 // Replaces `path` by `text` atomically (temporary file in the same folder, then rename), so a
 // reader never sees a half-written sidecar or collection file.
 void file_write_atomic(const std::filesystem::path& path, const std::string& text);
+// The sentence of an output failure after `written` snapshots: "no space left writing PATH after
+// snapshot K" for ENOSPC, errno's own words otherwise ("file too large writing ...").
+std::string output_failure(const std::filesystem::path& path, int err, std::size_t written);
+// Removes the temporary files a killed run may have left in `dir` (name.tmp, name.tmpPID).
+void remove_stale_temporaries(const std::filesystem::path& dir);
 // logic_error naming `writer` unless the snapshot carries every announced field on the grid.
 void check_snapshot_fields(const Snapshot& snap, const std::vector<std::string>& names,
                            const Grid2D& g, const char* writer);

@@ -63,6 +63,8 @@ class SpatialOperator {
   // was evaluated (accumulated by accept_step), so that mass + outflow is conserved.
   virtual bool has_outflow() const { return false; }
   virtual double outflow() const { return 0.0; }
+  // A resumed run: the outflow booked before its snapshot (after begin() with that snapshot).
+  virtual void restore_outflow(double /*outflow*/) {}
 };
 
 }  // namespace fplab

@@ -11,11 +11,19 @@
 #include "solver/case_spec.hpp"
 #include "solver/density.hpp"
 #include "solver/grid.hpp"
+#include "solver/run_state.hpp"
 
 namespace fplab {
 
 // Named diagnostics in a fixed order (docs/reference.md §6 names).
 using DiagnosticRow = std::vector<std::pair<std::string, double>>;
+
+// A resumed run (fplab run --resume): the snapshots already in the output folder, which the
+// sinks keep and append to.
+struct PastOutputs {
+  std::vector<double> times;
+  std::vector<DiagnosticRow> rows;  // one per time
+};
 
 struct RunInfo {
   const CaseSpec* spec = nullptr;  // resolved case (spec->resolved_yaml is its echo)
@@ -27,6 +35,7 @@ struct RunInfo {
   // "score_x", "score_y", "score_error"); writers store each under its name.
   std::vector<std::string> field_names;
   Sampling sampling = Sampling::cell_average;  // what density/exact values are (docs/reference.md §2)
+  const PastOutputs* past = nullptr;           // set when the run resumes an earlier one
 };
 
 struct Snapshot {
@@ -42,9 +51,11 @@ struct Snapshot {
     return {};
   }
   const DiagnosticRow* diagnostics = nullptr;
+  const RunState* state = nullptr;  // what resuming from this snapshot needs
 };
 
 struct RunSummary {
+  RunStatus status = RunStatus::complete;
   std::size_t steps = 0;
   double t_end = 0.0;
   double wall_seconds = 0.0;
@@ -61,6 +72,8 @@ class OutputSink {
   virtual ~OutputSink() = default;
   virtual void begin(const RunInfo& info) = 0;
   virtual void write(const Snapshot& snap) = 0;
+  // Also after an interruption or a failure (summary.status says which); after a failure a sink
+  // may throw again, which the driver ignores.
   virtual void end(const RunSummary& summary) = 0;
 };
 

@@ -236,16 +236,21 @@ void check_step_advances(double t, double dt) {
       dt, t));
 }
 
-InstabilityMonitor::InstabilityMonitor(const CaseSpec& spec, const Grid2D& g,
-                                       std::span<const double> u0)
-    : spec_(spec), area_(g.cell_area()) {
+InstabilityMonitor::InstabilityMonitor(const CaseSpec& spec, const Grid2D& g, double abs0,
+                                       double neg0)
+    : spec_(spec),
+      area_(g.cell_area()),
+      abs0_(abs0),
+      neg0_(neg0) {
   const bool spectral = spec.solver.method == "spectral";
   abs_limit_ = spectral ? kAbsGrowthLimitSpectral : kAbsGrowthLimit;
   neg_limit_ = spectral ? std::numeric_limits<double>::infinity() : kNegativeMassLimit;
-  const AbsSums s = abs_sums(u0);
-  abs0_ = s.abs * area_;
-  neg0_ = s.neg * area_;
 }
+
+InstabilityMonitor::InstabilityMonitor(const CaseSpec& spec, const Grid2D& g,
+                                       std::span<const double> u0)
+    : InstabilityMonitor(spec, g, abs_sums(u0).abs * g.cell_area(),
+                         abs_sums(u0).neg * g.cell_area()) {}
 
 std::string InstabilityMonitor::advice() const {
   if (spec_.solver.allow_unstable)

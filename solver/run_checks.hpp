@@ -81,8 +81,11 @@ void check_step_advances(double t, double dt);
 class InstabilityMonitor {
  public:
   InstabilityMonitor(const CaseSpec& spec, const Grid2D& g, std::span<const double> u0);
+  // From the references of a run's start (a resumed run: /resume in result.h5).
+  InstabilityMonitor(const CaseSpec& spec, const Grid2D& g, double abs0, double neg0);
   void check(std::span<const double> u, double t, std::size_t steps, double h) const;
   double initial_abs_integral() const { return abs0_; }
+  double initial_negative_mass() const { return neg0_; }
 
  private:
   std::string advice() const;

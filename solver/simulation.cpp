@@ -16,6 +16,7 @@
 #include "solver/equations/equation.hpp"
 #include "solver/errors.hpp"
 #include "solver/run_checks.hpp"
+#include "solver/run_control.hpp"
 #include "solver/score/grid_score.hpp"
 #include "solver/time/integrator.hpp"
 
@@ -149,7 +150,7 @@ std::array<std::pair<const char*, std::span<const double>>, 4> Simulation::field
 }
 
 const DiagnosticRow& Simulation::notify(std::span<OutputSink* const> sinks, int index, double t,
-                                        std::size_t steps) {
+                                        std::size_t steps, double dt) {
   if (!exact_.empty()) pb_.equation->exact(pb_.grid, t, exact_, pb_.sampling);
   row_ = compute_diagnostics(pb_.grid, u_, p_eq_, exact_);
   append_target_diagnostics(pb_.grid, u_, target_, row_);
@@ -165,58 +166,31 @@ const DiagnosticRow& Simulation::notify(std::span<OutputSink* const> sinks, int 
   for (const auto& [name, values] : fields())
     if (!values.empty()) snap.fields.emplace_back(name, values);
   snap.diagnostics = &row_;
+  state_.t = t;
+  state_.step = steps;
+  state_.dt = dt;
+  state_.outflow = pb_.op->outflow();
+  state_.history = pb_.integrator->history();
+  snap.state = &state_;
   for (auto* s : sinks) s->write(snap);
   return row_;
 }
 
-SimulationResult Simulation::run(std::span<OutputSink* const> sinks,
-                                 const SimulationOptions& opts) {
-  const RunInfo info = run_info(opts);
-  for (auto* s : sinks) s->begin(info);
+void Simulation::restore(const ResumePoint& from) {
+  if (from.density.size() != u_.size())
+    throw std::logic_error("Simulation: the resumed density does not fit the grid");
+  std::copy(from.density.begin(), from.density.end(), u_.begin());
+  pb_.op->begin(u_, from.state.t);
+  pb_.op->restore_outflow(from.state.outflow);
+  pb_.integrator->restore_history(from.state.history);
+  state_ = from.state;
+}
 
-  SimulationResult result;
-  const auto t0 = Clock::now();
-  const std::vector<double> times = output_times(spec_.time.t_end, spec_.time.output_every);
-  Progress progress(opts.progress, spec_.time.t_end);
-  // Instability: non-finite values, ∫|p| or the negative mass grown (see run_checks.hpp).
-  const InstabilityMonitor monitor(spec_, pb_.grid, u_);
-  auto check_stable = [&](double t_now, double h) { monitor.check(u_, t_now, result.steps, h); };
-  double t = 0.0;
-  double dt = step_dt(0.0);
-  double stepping_seconds = 0.0;  // time inside integrator steps only, for cell updates/s
-  notify(sinks, 0, t, 0);
-  for (std::size_t k = 1; k < times.size(); ++k) {
-    const double t_out = times[k];
-    while (t < t_out) {
-      if (coefficients_vary_) dt = step_dt(t);
-      // Land exactly on the output time; avoid a sliver step by stretching the last one ≤ 1e-6.
-      const bool last = t + dt * (1.0 + 1e-6) >= t_out;
-      const double h = last ? t_out - t : dt;
-      const auto ts = Clock::now();
-      pb_.integrator->step(*pb_.op, t, h, u_);
-      stepping_seconds += seconds_since(ts);
-      t = last ? t_out : t + h;
-      pb_.op->accept_step(u_, t, h);
-      ++result.steps;
-      result.dt_last = h;
-      if (result.steps % 16 == 0) check_stable(t, h);
-      progress.update(t, result.steps, h);
-    }
-    check_stable(t, result.dt_last);
-    notify(sinks, static_cast<int>(k), t, result.steps);
-  }
-
-  result.wall_seconds = seconds_since(t0);
-  result.cell_updates_per_second =
-      stepping_seconds > 0 ? double(result.steps) * pb_.grid.size() / stepping_seconds : 0.0;
-  result.final_row = row_;
-  // Handed over, not copied: a copy would be one more grid array at the run's memory peak.
-  result.final_density = std::move(u_);
-  result.peak_memory_bytes = peak_resident_bytes();
-  result.peak_memory_grid_arrays =
-      result.peak_memory_bytes / (sizeof(double) * static_cast<double>(pb_.grid.size()));
-
+// Every sink ends, also after a failure (then a sink's own error must not hide the first one).
+void Simulation::end_sinks(std::span<OutputSink* const> sinks, RunStatus status, double t,
+                           const SimulationResult& result) const {
   RunSummary summary;
+  summary.status = status;
   summary.steps = result.steps;
   summary.t_end = t;
   summary.wall_seconds = result.wall_seconds;
@@ -224,7 +198,100 @@ SimulationResult Simulation::run(std::span<OutputSink* const> sinks,
   summary.peak_memory_bytes = result.peak_memory_bytes;
   summary.peak_memory_grid_arrays = result.peak_memory_grid_arrays;
   summary.final_row = row_;
-  for (auto* s : sinks) s->end(summary);
+  for (auto* s : sinks) {
+    if (status != RunStatus::failed) {
+      s->end(summary);
+      continue;
+    }
+    try {
+      s->end(summary);
+    } catch (const std::exception&) {
+      // the failure being reported is the one that stopped the run
+    }
+  }
+}
+
+SimulationResult Simulation::run(std::span<OutputSink* const> sinks,
+                                 const SimulationOptions& opts) {
+  RunInfo info = run_info(opts);
+  if (opts.resume) {
+    restore(*opts.resume);
+    info.past = &opts.resume->past;
+  }
+  for (auto* s : sinks) s->begin(info);
+
+  SimulationResult result;
+  const auto t0 = Clock::now();
+  const std::vector<double> times = output_times(spec_.time.t_end, spec_.time.output_every);
+  Progress progress(opts.progress, spec_.time.t_end);
+  // Instability: non-finite values, ∫|p| or the negative mass grown (see run_checks.hpp); a
+  // resumed run keeps the references of its start at t = 0.
+  const InstabilityMonitor monitor =
+      opts.resume ? InstabilityMonitor(spec_, pb_.grid, opts.resume->state.abs0,
+                                       opts.resume->state.neg0)
+                  : InstabilityMonitor(spec_, pb_.grid, u_);
+  state_.abs0 = monitor.initial_abs_integral();
+  state_.neg0 = monitor.initial_negative_mass();
+  auto check_stable = [&](double t_now, double h) { monitor.check(u_, t_now, result.steps, h); };
+  double t = 0.0;
+  double dt = step_dt(0.0);
+  int index = 0;  // of the next snapshot
+  if (opts.resume) {
+    t = state_.t;
+    dt = state_.dt;
+    result.steps = state_.step;
+    index = static_cast<int>(opts.resume->past.times.size());
+  } else {
+    notify(sinks, index++, t, 0, dt);
+  }
+  double stepping_seconds = 0.0;  // time inside integrator steps only, for cell updates/s
+  const TestInterruptHook test_hook;
+  try {
+    for (std::size_t k = 1; k < times.size() && result.stop_signal == 0; ++k) {
+      const double t_out = times[k];
+      // A resumed run is past it; a finished run resumed with a later t_end stood at the old
+      // t_end, which may sit a rounding below k·output_every: no sliver step to that.
+      if (t_out <= t + 1e-9 * spec_.time.output_every) continue;
+      while (t < t_out && result.stop_signal == 0) {
+        if (coefficients_vary_) dt = step_dt(t);
+        // Land exactly on the output time; avoid a sliver step by stretching the last one ≤ 1e-6.
+        const bool last = t + dt * (1.0 + 1e-6) >= t_out;
+        const double h = last ? t_out - t : dt;
+        const auto ts = Clock::now();
+        pb_.integrator->step(*pb_.op, t, h, u_);
+        stepping_seconds += seconds_since(ts);
+        t = last ? t_out : t + h;
+        pb_.op->accept_step(u_, t, h);
+        ++result.steps;
+        result.dt_last = h;
+        if (result.steps % 16 == 0) check_stable(t, h);
+        progress.update(t, result.steps, h);
+        test_hook.after_step(result.steps);
+        result.stop_signal = stop_signal();
+      }
+      // A stop: the step is done; a second signal during this last write ends the process.
+      if (result.stop_signal != 0) stop_signals_default();
+      check_stable(t, result.dt_last);
+      notify(sinks, index++, t, result.steps, dt);  // the output time, or where the stop came
+    }
+  } catch (const std::exception&) {
+    result.wall_seconds = seconds_since(t0);
+    end_sinks(sinks, RunStatus::failed, t, result);
+    throw;
+  }
+  result.status = result.stop_signal != 0 && t < times.back() ? RunStatus::interrupted
+                                                               : RunStatus::complete;
+  result.t = t;
+  result.wall_seconds = seconds_since(t0);
+  result.cell_updates_per_second =
+      stepping_seconds > 0 ? double(result.steps) * pb_.grid.size() / stepping_seconds : 0.0;
+  result.final_row = row_;
+  result.peak_memory_bytes = peak_resident_bytes();
+  result.peak_memory_grid_arrays =
+      result.peak_memory_bytes / (sizeof(double) * static_cast<double>(pb_.grid.size()));
+  end_sinks(sinks, result.status, t, result);
+  // Handed over, not copied: a copy would be one more grid array at the run's memory peak.
+  result.final_density = std::move(u_);
   return result;
 }
 

@@ -30,6 +30,9 @@ class PngWriter final : public OutputSink {
     times_.clear();
     columns_.clear();
     for (const auto& name : info.diagnostic_names) columns_[name];
+    if (info.past)  // a resumed run plots the series of the run it continues too
+      for (std::size_t k = 0; k < info.past->times.size(); ++k)
+        add_row(info.past->times[k], &info.past->rows[k]);
   }
 
   void write(const Snapshot& snap) override {
@@ -38,16 +41,7 @@ class PngWriter final : public OutputSink {
     render_density_png(
         grid_, snap.density, pic,
         (std::filesystem::path(png_dir_) / viz::density_png_name(snap.index)).string());
-    times_.push_back(snap.t);
-    // Every column gets a value at every time (NaN for one a row lacks), so series stay aligned.
-    for (auto& [name, column] : columns_)
-      column.push_back(std::numeric_limits<double>::quiet_NaN());
-    if (snap.diagnostics == nullptr) return;
-    for (const auto& [name, value] : *snap.diagnostics) {
-      auto& column = columns_[name];
-      column.resize(times_.size(), std::numeric_limits<double>::quiet_NaN());
-      column.back() = value;
-    }
+    add_row(snap.t, snap.diagnostics);
   }
 
   void end(const RunSummary&) override {
@@ -55,6 +49,19 @@ class PngWriter final : public OutputSink {
   }
 
  private:
+  void add_row(double t, const DiagnosticRow* row) {
+    times_.push_back(t);
+    // Every column gets a value at every time (NaN for one a row lacks), so series stay aligned.
+    for (auto& [name, column] : columns_)
+      column.push_back(std::numeric_limits<double>::quiet_NaN());
+    if (row == nullptr) return;
+    for (const auto& [name, value] : *row) {
+      auto& column = columns_[name];
+      column.resize(times_.size(), std::numeric_limits<double>::quiet_NaN());
+      column.back() = value;
+    }
+  }
+
   std::string case_name_;
   Grid2D grid_;
   std::string png_dir_;

@@ -59,6 +59,7 @@ class FVOperator final : public SpatialOperator {
   double max_stable_dt_nonstiff(double t) const override;
   bool has_outflow() const override { return dirichlet_; }
   double outflow() const override { return outflow_; }
+  void restore_outflow(double outflow) override { outflow_ = outflow; }
 
  private:
   // What a stage needs, fixed once per right-hand side (see stage_of).

@@ -159,6 +159,14 @@ class IntegratorBdf2 final : public ImplicitBase {
     h_prev_ = h;
     t_next_ = t + h;
   }
+  IntegratorHistory history() const override { return {{h_prev_, t_next_}, {prev_}}; }
+  void restore_history(const IntegratorHistory& h) override {
+    if (h.scalars.size() != 2 || h.arrays.size() != 1 || h.arrays[0].size() != n_)
+      throw std::logic_error("bdf2: the stored history does not fit this operator");
+    h_prev_ = h.scalars[0];
+    t_next_ = h.scalars[1];
+    prev_ = h.arrays[0];
+  }
 
  private:
   void allocate() override {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "solver/operator.hpp"
+#include "solver/run_state.hpp"
 
 namespace fplab {
 
@@ -45,6 +46,11 @@ class TimeIntegrator {
   virtual void init(SpatialOperator& op) = 0;
   // Advance u from t to t + dt in place. Must not allocate.
   virtual void step(SpatialOperator& op, double t, double dt, std::span<double> u) = 0;
+  // What a multistep integrator carries between steps, stored with each snapshot so that a
+  // resumed run takes the same steps bit for bit; one-step integrators carry nothing.
+  virtual IntegratorHistory history() const { return {}; }
+  // After init(): continue from a history() of the same integrator on the same operator.
+  virtual void restore_history(const IntegratorHistory& /*h*/) {}
 };
 
 // The step bound of `integrator` on `op` at time t with a CFL number of 1: the whole operator's

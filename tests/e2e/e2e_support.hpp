@@ -32,17 +32,24 @@ inline fs::path scratch(const std::string& name) {
   return dir;
 }
 
-// Runs `fplab ARGS` from the source directory, capturing exit code, stdout and stderr.
-inline CommandResult run_fplab(const std::string& args, const fs::path& dir) {
-  const std::string cmd = std::string("cd ") + FPLAB_SOURCE_DIR + " && " + FPLAB_BINARY + " " +
-                          args + " >" + (dir / "stdout.txt").string() + " 2>" +
-                          (dir / "stderr.txt").string();
+// Runs `fplab ARGS` from the source directory with environment assignments `env` ("A=1 B=2")
+// after the shell commands `shell` ("ulimit -f 64; "), capturing exit code, stdout and stderr.
+inline CommandResult run_fplab_prefixed(const std::string& env, const std::string& args,
+                                        const fs::path& dir, const std::string& shell = "") {
+  const std::string cmd = std::string("cd ") + FPLAB_SOURCE_DIR + " && " + shell + env + " " +
+                          FPLAB_BINARY + " " + args + " >" + (dir / "stdout.txt").string() +
+                          " 2>" + (dir / "stderr.txt").string();
   const int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(dir / "stdout.txt");
   r.err = slurp(dir / "stderr.txt");
   return r;
+}
+
+// Runs `fplab ARGS` from the source directory, capturing exit code, stdout and stderr.
+inline CommandResult run_fplab(const std::string& args, const fs::path& dir) {
+  return run_fplab_prefixed("", args, dir);
 }
 
 // A 16x16 OU result with three snapshots (t = 0, 0.1, 0.2), HDF5 only, written into dir.
