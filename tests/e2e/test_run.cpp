@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -87,13 +88,13 @@ TEST_CASE("bad input exits 2 with one sentence naming the key") {
   }
 }
 
-TEST_CASE("an unstable step exits 3 and keeps every finished snapshot readable") {
+TEST_CASE("an unstable step exits 3, marks the run failed and keeps every finished snapshot") {
   const fs::path dir = scratch("unstable");
   // Forward Euler far above the diffusion limit (allowed): blows up after a few output times.
   const auto r = run_fplab(
       "run cases/ou_gaussian.yaml --quiet --set grid.nx=64 --set grid.ny=64 "
       "--set solver.integrator=euler --set solver.dt=0.02 --set solver.allow_unstable=true "
-      "--set time.output_every=0.02 --set output.formats=[hdf5] -o " +
+      "--set time.output_every=0.02 --set 'output.formats=[hdf5, vtk]' -o " +
           (dir / "out").string(),
       dir);
   CHECK(r.exit_code == 3);
@@ -103,6 +104,18 @@ TEST_CASE("an unstable step exits 3 and keeps every finished snapshot readable")
   CHECK(res.times.front() == 0.0);
   const auto p0 = res.read_density(0);
   for (double v : p0) REQUIRE(std::isfinite(v));
+  // The failure is recorded, and the sidecars list exactly the snapshots that exist.
+  CHECK(res.attributes.at("status") == "failed");
+  CHECK(nlohmann::json::parse(slurp(dir / "out" / "summary.json")).at("status") == "failed");
+  const std::string pvd = slurp(dir / "out" / "vtk" / "density.pvd");
+  std::size_t listed = 0;
+  for (auto at = pvd.find("<DataSet"); at != std::string::npos; at = pvd.find("<DataSet", at + 1))
+    ++listed;
+  CHECK(listed == res.times.size());
+  CHECK(fs::exists(dir / "out" / "vtk" / fmt::format("density_{:04d}.vti", listed - 1)));
+  CHECK_FALSE(fs::exists(dir / "out" / "vtk" / fmt::format("density_{:04d}.vti", listed)));
+  const auto info = run_fplab("info " + (dir / "out" / "result.h5").string(), dir);
+  CHECK(info.out.find("failed") != std::string::npos);
 }
 
 TEST_CASE("euler at cfl 100 is refused, and with allow_unstable stopped by the monitor") {
