@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The sanitizer and fuzzing modes of scripts/setup.sh (which installs the packages first):
 #   sanitize  GCC, AddressSanitizer + UndefinedBehaviorSanitizer (an undefined-behaviour report
-#             aborts), in build-sanitize/: the unit tests, the bad-input table and every shipped
-#             case that needs no libtorch, run whole.
+#             aborts), in build-sanitize/: the unit tests, the bad-input table, the interruption,
+#             resume, lock, disk-full and corrupt-file tests, and every shipped case that needs no
+#             libtorch, run whole.
 #   fuzz [S]  clang + libFuzzer (with both sanitizers), in build-fuzz/: replay the inputs of
 #             fuzz/regressions/, then fuzz each target S seconds (default 60) from its seeds.
 # Only what these need is built (a sanitized build of everything, benchmarks included, takes
@@ -23,9 +24,10 @@ sanitize() {
   cmake --build "$build" -j "$jobs" --target fplab fplab_unit_tests fplab_e2e_tests
   local xvfb=(xvfb-run -a -s "-noreset -screen 0 1280x1024x24")
   [ -n "${DISPLAY:-}" ] && xvfb=()
-  echo "== sanitize: unit tests and the bad-input table"
+  echo "== sanitize: unit tests, the bad-input table, interruption, resume, lock, disk full, corrupt files"
   "${xvfb[@]}" ctest --test-dir "$build" --output-on-failure -j 2 -L unit -E "learned"
-  "${xvfb[@]}" ctest --test-dir "$build" --output-on-failure -j 2 -R "bad input"
+  "${xvfb[@]}" ctest --test-dir "$build" --output-on-failure -j 2 \
+    -R "bad input|SIGINT|SIGTERM|resume|lock:|disk full|corrupt result"
   # Into their own out/<name> folders, as the demo does: the tabulated reverse case reads the
   # forward run's out/moons_forward/result.h5.
   echo "== sanitize: the shipped cases, all their outputs (libtorch cases need fplab-torch)"
