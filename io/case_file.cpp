@@ -50,7 +50,8 @@ constexpr long long kSamplesMax = 100'000'000;  // 1.6 GB of points: beyond, mem
 
 const std::vector<std::string> kTopKeys = {"name",     "domain",  "grid",   "boundary",
                                            "equation", "initial", "solver", "time",
-                                           "output",   "exact",   "verify",  "train"};
+                                           "output",   "exact",   "verify",  "train",
+                                           "particles"};
 // Keys written one level too high: suggest where they belong.
 const Hints kTopHints = {{"x", "domain.x"},
                          {"y", "domain.y"},
@@ -550,6 +551,45 @@ void read_train(const CaseItem& it, TrainSpec& t) {
         read_integer(s, "an integer ≥ 0", 0, std::numeric_limits<long long>::max()));
 }
 
+// Bytes per particle of `fplab sample`: its position, the stage buffers of a two-stage scheme
+// (six arrays) and its alive flag.
+constexpr double kParticleBytes = 8 * sizeof(double) + 1;
+constexpr long long kParticlesMax = 1'000'000'000;
+
+double physical_memory_bytes();
+
+void read_particles(const CaseItem& it, ParticleSpec& p) {
+  const CaseBlock b(it, "a particles block such as {n: 100000, seed: 0, scheme: auto}");
+  b.keys_allowed({"n", "seed", "scheme", "flow", "dt", "store", "bandwidth"},
+                 "the particles block");
+  if (const CaseItem v = b.get("n"); v.present()) {
+    p.n = static_cast<std::uint64_t>(
+        read_integer(v, "an integer from 1 to 1000000000", 1, kParticlesMax));
+    constexpr double GiB = 1024.0 * 1024.0 * 1024.0;
+    const double need = kParticleBytes * static_cast<double>(p.n);
+    if (const double have = physical_memory_bytes(); have > 0 && need > have)
+      v.fail(fmt::format("{} particles need {:.1f} GiB, this machine has {:.1f} GiB; use fewer",
+                         p.n, need / GiB, have / GiB));
+  }
+  if (const CaseItem v = b.get("seed"); v.present())
+    p.seed = static_cast<std::uint64_t>(
+        read_integer(v, "an integer ≥ 0", 0, std::numeric_limits<long long>::max()));
+  if (const CaseItem v = b.get("scheme"); v.present())
+    p.scheme = read_choice(v, {"auto", "euler_maruyama", "weak2", "heun", "rk4"});
+  if (const CaseItem v = b.get("flow"); v.present()) p.flow = read_choice(v, {"auto", "sde", "ode"});
+  if (const CaseItem v = b.get("dt"); v.present()) {
+    if (v.node.IsScalar() && v.node.Scalar() == "auto")
+      p.dt.reset();
+    else
+      p.dt = read_number(v, "a number > 0 or auto", [](double x) { return x > 0; });
+  }
+  if (const CaseItem v = b.get("store"); v.present())
+    p.store = static_cast<std::uint64_t>(read_integer(v, "an integer ≥ 0", 0, kParticlesMax));
+  p.store = std::min(p.store, p.n);
+  if (const CaseItem v = b.get("bandwidth"); v.present())
+    p.bandwidth = read_number(v, "a number ≥ 0 (0: a histogram)", [](double x) { return x >= 0; });
+}
+
 void read_domain(const CaseBlock& b, CaseSpec& c) {
   const char* expected = "a block {x: [a, b], y: [c, d]}";
   const CaseBlock d(b.required("domain", expected), expected);
@@ -667,6 +707,8 @@ CaseSpec read_case(const CaseSource& src, const YAML::Node& root, const std::str
   read_output(b, c);
   if (const CaseItem e = b.get("exact"); e.present()) c.exact = read_choice(e, {"auto", "none"});
   if (const CaseItem v = b.get("verify"); v.present()) read_verify(v, c.verify);
+  if (const CaseItem p = b.get("particles"); p.present()) read_particles(p, c.particles);
+  c.particles.store = std::min(c.particles.store, c.particles.n);
   if (const CaseItem t = b.get("train"); t.present()) {
     read_train(t, c.train);
     if (c.equation.type == "reverse_fokker_planck" && !(c.train.t_min < c.equation.T))
@@ -1019,6 +1061,17 @@ std::string case_to_yaml(const CaseSpec& c) {
     e << YAML::Key << "learning_rate" << YAML::Value << number_text(t.learning_rate);
     e << YAML::Key << "t_min" << YAML::Value << number_text(t.t_min);
     e << YAML::Key << "seed" << YAML::Value << t.seed;
+    e << YAML::EndMap;
+  }
+  {
+    const auto& p = c.particles;
+    e << YAML::Key << "particles" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "n" << YAML::Value << p.n << YAML::Key << "seed" << YAML::Value << p.seed;
+    e << YAML::Key << "scheme" << YAML::Value << p.scheme;
+    e << YAML::Key << "flow" << YAML::Value << p.flow;
+    e << YAML::Key << "dt" << YAML::Value << (p.dt ? number_text(*p.dt) : std::string("auto"));
+    e << YAML::Key << "store" << YAML::Value << p.store;
+    e << YAML::Key << "bandwidth" << YAML::Value << number_text(p.bandwidth);
     e << YAML::EndMap;
   }
   e << YAML::EndMap;

@@ -147,6 +147,18 @@ struct TrainSpec {
   std::uint64_t seed = 0;
 };
 
+// The `particles` block of `fplab sample` (docs/reference.md §7): N particles obeying the case's
+// SDE dX = f dt + √(2 d D) dW, or its probability-flow ODE dX/dt = f − d D ∇log p.
+struct ParticleSpec {
+  std::uint64_t n = 100000;
+  std::uint64_t seed = 0;
+  std::string scheme = "auto";  // auto | euler_maruyama | weak2 | heun | rk4
+  std::string flow = "auto";    // auto | sde | ode (fokker_planck only; a reverse case's λ decides)
+  std::optional<double> dt;     // nullopt: t_end / 1000, shortened to land on the output times
+  std::uint64_t store = 10000;  // the first `store` particles' positions are written per snapshot
+  double bandwidth = 0.0;       // 0: a histogram on the grid; > 0: a Gaussian KDE of this width
+};
+
 struct CaseSpec {
   std::string name = "case";
   double x0 = -6, x1 = 6, y0 = -6, y1 = 6;  // domain
@@ -160,6 +172,7 @@ struct CaseSpec {
   std::string exact = "auto";  // auto | none
   VerifySpec verify;
   TrainSpec train;
+  ParticleSpec particles;
 
   std::string source_path;    // the case file it came from ("" when built in code)
   // Where each dotted key came from ("cases/a.yaml:12", "--set grid.nx=64"): for messages about

@@ -2,13 +2,10 @@
 // samplers on Philox counters, sampling of any density block, and the Gaussian-kernel deposit.
 #include "solver/data_density.hpp"
 
-#include <Random123/philox.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <Eigen/Cholesky>
-#include <Random123/boxmuller.hpp>
-#include <Random123/uniform.hpp>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -16,31 +13,19 @@
 #include <stdexcept>
 
 #include "solver/errors.hpp"
+#include "solver/random.hpp"
 
 namespace fplab {
 
 namespace {
 
-using Words = std::array<std::uint64_t, 4>;
+using random::uniform;
+using random::Words;
 
-// The second key word: fplab's own stream, so that a seed here does not replay another
-// program's Philox stream keyed by the same seed alone.
-constexpr std::uint64_t kStream = 0x66706c6162'00'0001ULL;
-
-// Four independent 64-bit words for sample k: every sampler below needs at most four.
-Words draw(std::uint64_t seed, std::uint64_t k) {
-  const r123::Philox4x64 philox;
-  const r123::Philox4x64::ctr_type ctr{{k, 0, 0, 0}};
-  const r123::Philox4x64::key_type key{{seed, kStream}};
-  const auto r = philox(ctr, key);
-  return {r[0], r[1], r[2], r[3]};
-}
-
-// Uniform on the open interval (0, 1): safe for logs and inverse CDFs at both ends.
-double uniform(std::uint64_t w) { return r123::u01fixedpt<double>(w); }
+Words draw(std::uint64_t seed, std::uint64_t k) { return random::draw(seed, k); }
 
 Vec2 normal_pair(std::uint64_t a, std::uint64_t b) {
-  const r123::double2 z = r123::boxmuller(a, b);
+  const r123::double2 z = random::normal_pair(a, b);
   return {z.x, z.y};
 }
 

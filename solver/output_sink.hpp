@@ -30,6 +30,9 @@ struct RunInfo {
   Grid2D grid;
   std::string command_line;
   std::string output_dir;
+  // The name the density is stored under: "density" for a grid solution, "density_particles"
+  // for a particle histogram (fplab sample).
+  std::string density_name = "density";
   std::vector<std::string> diagnostic_names;   // the columns every snapshot carries, in order
   // The fields every snapshot carries besides the density, in order (docs/reference.md §6 names: "exact",
   // "score_x", "score_y", "score_error"); writers store each under its name.

@@ -2,7 +2,6 @@
 // diagnostics and progress reporting. Knows no scheme, equation or file format.
 #include "solver/simulation.hpp"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,22 +18,10 @@
 #include "solver/run_control.hpp"
 #include "solver/score/grid_score.hpp"
 #include "solver/time/integrator.hpp"
+#include "solver/wall_clock.hpp"
 
 namespace fplab {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Peak resident set of this process (getrusage reports KiB on Linux).
-double peak_resident_bytes() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return 1024.0 * static_cast<double>(ru.ru_maxrss);
-}
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 // One progress line on a terminal, rewritten in place at most every half second.
 class Progress {

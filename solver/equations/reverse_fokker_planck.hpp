@@ -51,6 +51,11 @@ class ReverseFokkerPlanck final : public Equation {
 
   // The exact forward solution at T (initial type forward_solution); logic_error without it.
   void forward_solution(const Grid2D& g, std::span<double> out, Sampling s) const;
+  // The same density as a mixture (particles are drawn from it); nullopt without it.
+  std::optional<GaussianMixture> forward_solution_mixture() const {
+    if (!start_) return std::nullopt;
+    return forward_.linear_flow()->evolve(*start_, T_);
+  }
 
   double T() const { return T_; }
   double lambda() const { return lambda_; }
