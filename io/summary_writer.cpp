@@ -28,6 +28,7 @@ void SummaryWriter::begin(const RunInfo& info) {
   theories_ = info.spec ? decay_rate_theories(*info.spec) : std::map<std::string, DecayTheory>{};
   nx_ = info.grid.nx;
   ny_ = info.grid.ny;
+  spec_ = info.spec;
   if (info.spec) {
     name_ = info.spec->name;
     equation_ = info.spec->equation.type;
@@ -41,6 +42,7 @@ void SummaryWriter::begin(const RunInfo& info) {
       if (!eq.score.path.empty()) reverse_["score_path"] = eq.score.path;
     }
   }
+  particles_ = info.density_name == "density_particles";
   if (info.past)  // a resumed run: the series of the run it continues come first
     for (std::size_t k = 0; k < info.past->times.size(); ++k) {
       Snapshot past;
@@ -109,6 +111,20 @@ void SummaryWriter::end(const RunSummary& summary) {
       {"git_sha", kGitSha},
   };
   if (!reverse_.is_null()) j["reverse"] = reverse_;
+  if (particles_) {  // the particles' scheme is their time integrator; no grid method moved them
+    j["method"] = "particles";
+    j["scheme"] = j["integrator"] = summary.particle_scheme;
+  }
+  if (particles_ && spec_) {
+    const ParticleSpec& p = spec_->particles;
+    j["particles"] = {{"n", p.n},
+                      {"alive", summary.particles_alive},
+                      {"seed", p.seed},
+                      {"scheme", summary.particle_scheme},
+                      {"dt", p.dt ? nlohmann::ordered_json(*p.dt) : nlohmann::ordered_json("auto")},
+                      {"bandwidth", p.bandwidth},
+                      {"particle_steps_per_second", summary.particle_steps_per_second}};
+  }
   for (std::string_view name : kDecayDiagnostics)  // in the documented order
     if (decay_series_.contains(std::string(name)))
       j["decay_rate_" + std::string(name)] = decay_rate_json(std::string(name));

@@ -30,6 +30,8 @@ class SummaryWriter final : public OutputSink {
   std::string path_, output_dir_;
   std::string name_, equation_, method_, scheme_, integrator_, boundary_;
   nlohmann::ordered_json reverse_;  // reverse runs: T, lambda, score (null otherwise)
+  bool particles_ = false;
+  const CaseSpec* spec_ = nullptr;  // the run's case (alive until end())          // fplab sample: a particles block instead of the method's
   // The series whose decay rates are fitted at the end (only those the run reports).
   std::vector<double> times_;
   std::map<std::string, std::vector<double>> decay_series_;
