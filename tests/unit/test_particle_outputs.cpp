@@ -26,8 +26,11 @@
 #include <vector>
 
 #include "fplab/version.hpp"
+#include "io/hdf5_writer.hpp"
 #include "io/particle_vtk_writer.hpp"
 #include "io/particle_writer.hpp"
+#include "io/result_file.hpp"
+#include "io/resume_file.hpp"
 #include "solver/errors.hpp"
 #include "tests/scratch_dir.hpp"
 
@@ -335,4 +338,45 @@ TEST_CASE("make_particle_writers follows output.formats") {
   CHECK(fs::exists(s.path / "vtk" / "particles.pvd"));
   c.spec.output.formats = {"png"};
   CHECK(make_particle_writers(c.spec).empty());
+}
+
+TEST_CASE("fplab info of a particle result names the histogram and the particles; --resume refuses it") {
+  const fplab_test::ScratchDir s("particles_info");
+  const Cloud c;
+  Grid2D g;
+  g.nx = 4;
+  g.ny = 3;
+  g.x0 = -2.0;
+  g.x1 = 2.0;
+  g.y0 = -1.5;
+  g.y1 = 1.5;
+  const std::vector<double> histogram(g.size(), 1.0 / 12.0);
+  RunInfo info;
+  info.spec = &c.spec;
+  info.grid = g;
+  info.output_dir = s.path.string();
+  info.density_name = kParticleDensityName;
+  {
+    Hdf5Writer h(false);
+    h.begin(info);
+    Snapshot snap;
+    snap.t = 0.5;
+    snap.density = histogram;
+    h.write(snap);
+    h.end(RunSummary{});
+  }
+  const std::string h5 = (s.path / "result.h5").string();
+  CHECK(describe_result(open_result(h5)).find("no particles.h5 beside the result") !=
+        std::string::npos);
+  {
+    ParticleHdf5Writer w;
+    c.run(w, s.path, 3);
+  }
+  const std::string d = describe_result(open_result(h5));
+  CAPTURE(d);
+  CHECK(d.find("density     particle histogram (density_particles)\n") != std::string::npos);
+  CHECK(d.find("particles   500 (300 stored), sde dynamics, scheme euler_maruyama, seed "
+               "18364758544493064720") != std::string::npos);
+  CHECK_THROWS_WITH_AS(read_resume_point(s.path.string(), c.spec),
+                       doctest::Contains("particle histogram"), InputError);
 }
