@@ -32,6 +32,7 @@
 #include "io/result_file.hpp"
 #include "io/resume_file.hpp"
 #include "solver/errors.hpp"
+#include "viz/paraview_script.hpp"
 #include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -340,7 +341,7 @@ TEST_CASE("make_particle_writers follows output.formats") {
   CHECK(make_particle_writers(c.spec).empty());
 }
 
-TEST_CASE("fplab info of a particle result names the histogram and the particles; --resume refuses it") {
+TEST_CASE("a particle result: fplab info names the histogram and the particles, the ParaView script colours it, --resume refuses it") {
   const fplab_test::ScratchDir s("particles_info");
   const Cloud c;
   Grid2D g;
@@ -357,7 +358,7 @@ TEST_CASE("fplab info of a particle result names the histogram and the particles
   info.output_dir = s.path.string();
   info.density_name = kParticleDensityName;
   {
-    Hdf5Writer h(false);
+    Hdf5Writer h;
     h.begin(info);
     Snapshot snap;
     snap.t = 0.5;
@@ -377,6 +378,9 @@ TEST_CASE("fplab info of a particle result names the histogram and the particles
   CHECK(d.find("density     particle histogram (density_particles)\n") != std::string::npos);
   CHECK(d.find("particles   500 (300 stored), sde dynamics, scheme euler_maruyama, seed "
                "18364758544493064720") != std::string::npos);
+  // The ParaView script colours the histogram.
+  const std::string script = slurp(write_paraview_script(h5, s.path.string()));
+  CHECK(script.find("FIELD = \"density_particles\"") != std::string::npos);
   CHECK_THROWS_WITH_AS(read_resume_point(s.path.string(), c.spec),
                        doctest::Contains("particle histogram"), InputError);
 }
