@@ -222,6 +222,7 @@ void dataset_append(hid_t d, hsize_t k, const void* values, const std::vector<hs
           "write a snapshot");
 }
 
+namespace {
 
 void provenance_write(hid_t f, const std::string& command_line, const std::string& case_yaml,
                       const std::filesystem::path& file) {
@@ -231,6 +232,22 @@ void provenance_write(hid_t f, const std::string& command_line, const std::strin
   attr_write_string(f, "command_line", command_line, file);
   attr_write_string(f, "case_yaml", case_yaml, file);
 }
+
+}  // namespace
+
+Handle file_create(const std::filesystem::path& file, const std::string& what,
+                   const std::string& command_line, const std::string& case_yaml) {
+  // H5F_ACC_TRUNC: replaced, never merged. Default (earliest) file format: a run killed mid-way
+  // leaves a file other programs still open without h5clear.
+  Handle f(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+  if (!f.valid())
+    throw InputError("cannot create the " + what + " " + file.string() +
+                     " (is the output folder writable and the file not open elsewhere?).");
+  provenance_write(f.get(), command_line, case_yaml, file);
+  attr_write_string(f.get(), "status", "running", file);
+  return f;
+}
+
 
 Handle open_read(const std::string& path, const std::string& what) {
   const std::string head = "cannot open " + what + " " + path + ": ";

@@ -89,10 +89,12 @@ void attr_write_scalar(hid_t obj, const char* name, hid_t file_type, hid_t mem_t
 // attribute of that name is replaced.
 void attr_write_string(hid_t obj, const char* name, const std::string& value,
                        const std::filesystem::path& file);
-// The root attributes every fplab file starts with: fplab_version, git_sha, created (ISO 8601
-// UTC), command_line, case_yaml.
-void provenance_write(hid_t f, const std::string& command_line, const std::string& case_yaml,
-                      const std::filesystem::path& file);
+// A new fplab file at `file` (an older one is replaced as a whole, never merged) with the root
+// attributes every fplab file starts with: fplab_version, git_sha, created (ISO 8601 UTC),
+// command_line, case_yaml and status "running". InputError "cannot create the <what> ..." when
+// the folder is not writable or the file is open elsewhere.
+Handle file_create(const std::filesystem::path& file, const std::string& what,
+                   const std::string& command_line, const std::string& case_yaml);
 std::string iso8601_utc_now();
 
 // A group whose links keep their creation order (diagnostics read back in column order).

@@ -52,18 +52,10 @@ void Hdf5Writer::create(const RunInfo& info) {
   std::error_code ec;
   std::filesystem::remove(xmf_path_, ec);
 
-  // H5F_ACC_TRUNC: an older result.h5 is replaced as a whole, never merged. Default (earliest)
-  // file format: a run killed mid-way leaves a file other programs still open without h5clear.
-  file_ = h5::Handle(H5Fcreate(h5_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-  if (!file_.valid())
-    throw InputError("cannot create the result file " + h5_path_.string() +
-                     " (is the output folder writable and the file not open elsewhere?).");
+  file_ = h5::file_create(h5_path_, "result file", info.command_line,
+                          info.spec ? info.spec->resolved_yaml : std::string());
   const hid_t f = file_.get();
-
-  h5::provenance_write(f, info.command_line, info.spec ? info.spec->resolved_yaml : std::string(),
-                       h5_path_);
   attr_write_string(f, "sampling", std::string(sampling_name(info.sampling)), h5_path_);
-  attr_write_string(f, "status", "running", h5_path_);
 
   {
     h5::Handle g = group_create(f, "grid", h5_path_);

@@ -41,17 +41,11 @@ void ParticleHdf5Writer::begin(const ParticleRunInfo& info) {
 }
 
 void ParticleHdf5Writer::create(const ParticleRunInfo& info) {
-  // H5F_ACC_TRUNC: an older particles.h5 is replaced as a whole, never merged.
-  file_ = h5::Handle(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-  if (!file_.valid())
-    throw InputError("cannot create the particle file " + path_.string() +
-                     " (is the output folder writable and the file not open elsewhere?).");
+  file_ = h5::file_create(path_, "particle file", info.command_line,
+                          info.spec ? info.spec->resolved_yaml : std::string());
   const hid_t f = file_.get();
-  h5::provenance_write(f, info.command_line, info.spec ? info.spec->resolved_yaml : std::string(),
-                       path_);
   h5::attr_write_string(f, "scheme", info.scheme, path_);
   h5::attr_write_string(f, "dynamics", info.dynamics, path_);
-  h5::attr_write_string(f, "status", "running", path_);
   attr_write_u64(f, "n", info.n, path_);
   attr_write_u64(f, "stored", info.stored, path_);
   attr_write_u64(f, "seed", info.seed, path_);

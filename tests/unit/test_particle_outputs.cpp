@@ -33,6 +33,7 @@
 #include "io/resume_file.hpp"
 #include "solver/errors.hpp"
 #include "viz/paraview_script.hpp"
+#include "tests/one_sentence.hpp"
 #include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -250,17 +251,7 @@ TEST_CASE("particles.h5: a full disk is one sentence, the earlier snapshots stay
 TEST_CASE("open_particles: one sentence naming the file and what is missing") {
   const fplab_test::ScratchDir s("particles_reject");
   const auto throws_naming = [](const std::string& path, const std::string& why) {
-    CAPTURE(path);
-    try {
-      (void)open_particles(path);
-      FAIL("open_particles accepted " << path);
-    } catch (const InputError& e) {
-      const std::string msg = e.what();
-      CAPTURE(msg);
-      CHECK(msg.find(path) != std::string::npos);
-      CHECK(msg.find(why) != std::string::npos);
-      CHECK(msg.find('\n') == std::string::npos);
-    }
+    fplab_test::refuses_naming([](const std::string& p) { return open_particles(p); }, path, why);
   };
   throws_naming((s.path / "absent.h5").string(), "no such file");
   const Cloud c;
