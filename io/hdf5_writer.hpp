@@ -1,78 +1,20 @@
 // HDF5 output (docs/reference.md §6): result.h5 in the fixed layout, one chunk per snapshot, flushed after
 // every snapshot, with its XDMF sidecar result.xmf rewritten each time (see io/xdmf_writer.hpp).
 #pragma once
-#include <hdf5.h>
-
 #include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "io/h5_util.hpp"
 #include "solver/grid.hpp"
 #include "solver/output_sink.hpp"
 
 namespace fplab {
-namespace h5 {
-
-// An owning HDF5 identifier (file, group, dataset, dataspace, datatype, attribute or property
-// list): closed with the matching H5?close when it goes out of scope.
-class Handle {
- public:
-  Handle() = default;
-  explicit Handle(hid_t id) : id_(id) {}
-  ~Handle() { reset(); }
-  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)) {}
-  Handle& operator=(Handle&& o) noexcept {
-    if (this != &o) {
-      reset();
-      id_ = std::exchange(o.id_, H5I_INVALID_HID);
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  void reset();
-  // Forgets the identifier without closing it: closing a file whose writes failed (disk full)
-  // would make HDF5 try the writes again, and fail again.
-  void abandon() { id_ = H5I_INVALID_HID; }
-
- private:
-  hid_t id_ = H5I_INVALID_HID;
-};
-
-// Silences HDF5's automatic error-stack printing while alive: failures surface as fplab
-// exceptions with one clear sentence instead of a screenful of HDF5 internals.
-class ErrorSilencer {
- public:
-  ErrorSilencer();
-  ~ErrorSilencer();
-  ErrorSilencer(const ErrorSilencer&) = delete;
-  ErrorSilencer& operator=(const ErrorSilencer&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
-// Keeps HDF5 from closing open files at exit (H5dont_atexit): a file whose writes failed is
-// abandoned, not closed, and HDF5's own attempt at exit could crash. Call first in main().
-void no_close_at_exit();
-
-// Opens an HDF5 file read-only; InputError "cannot open <what> <path>: <why>." when it is missing,
-// a folder, not HDF5 or unreadable.
-Handle open_read(const std::string& path, const std::string& what);
-// True when every link of `path` ("/a/b/c") exists under loc.
-bool link_exists(hid_t loc, const std::string& path);
-// The dimensions of a dataset's dataspace.
-std::vector<hsize_t> dataset_dims(hid_t dataset);
-
-}  // namespace h5
 
 // Writes result.h5 (and, unless disabled, result.xmf) into RunInfo::output_dir.
-// Layout (docs/reference.md §6): /grid/{x,y,x_edges,y_edges}, /time (nt), /fields/density (nt, ny, nx),
+// Layout (docs/reference.md §6): /grid/{x,y,x_edges,y_edges}, /time (nt), /fields/<RunInfo::density_name>
+// (nt, ny, nx: "density", or "density_particles" for a particle histogram),
 // /fields/<name> (nt, ny, nx) for each of RunInfo::field_names, /diagnostics/<name> (nt). Every
 // nt-dimension is extendible; fields are float64 chunked (1, ny, nx). Groups track link creation order so the
 // diagnostics read back in column order. Root attributes are scalar variable-length UTF-8
@@ -98,10 +40,12 @@ class Hdf5Writer final : public OutputSink {
   void reopen(const RunInfo& info);
   void append(const Snapshot& snap);
   void write_state(const RunState& state, int snapshot);
+  void sidecar_write();
   void abandon();
   bool with_xdmf_;
   std::filesystem::path h5_path_, xmf_path_;
   Grid2D grid_;
+  std::string density_name_;
   std::vector<std::string> field_names_, diag_names_;
   std::vector<double> times_;  // written so far, for the XDMF sidecar
   std::vector<double> diag_values_;

@@ -140,9 +140,9 @@ ScoreTable read_score_from_run(const std::string& path) {
   const auto has = [&](const char* name) {
     return std::find(r.fields.begin(), r.fields.end(), name) != r.fields.end();
   };
+  // Else the score of the result's own density (open_result found it: a grid solution or a
+  // particle histogram).
   const bool stored = has("score_x") && has("score_y");
-  if (!stored && !has("density"))
-    throw InputError(path + " has neither /fields/score_x, score_y nor /fields/density");
   if (r.times.size() < 2)
     throw InputError(fmt::format("{}: /time holds {} snapshot(s), a tabulated score needs at "
                                  "least 2",

@@ -11,6 +11,7 @@
 
 #include "io/case_file.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/particle_writer.hpp"
 #include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
 
@@ -19,6 +20,7 @@ namespace {
 
 using h5::dataset_dims;
 using h5::link_exists;
+using h5::root_attributes;
 
 // A whole 1D float dataset as doubles; InputError naming the file and dataset when absent.
 std::vector<double> read_vector(hid_t f, const std::string& dset, const std::string& file) {
@@ -54,58 +56,6 @@ std::vector<std::string> group_members(hid_t f, const char* group) {
   return names;
 }
 
-// A root attribute as text: variable- or fixed-length strings as they are, numbers formatted.
-std::string attr_read_text(hid_t attr) {
-  h5::Handle type(H5Aget_type(attr));
-  const H5T_class_t cls = H5Tget_class(type.get());
-  h5::Handle space(H5Aget_space(attr));
-  if (H5Sget_simple_extent_npoints(space.get()) != 1) return "";
-  if (cls == H5T_STRING) {
-    if (H5Tis_variable_str(type.get()) > 0) {
-      h5::Handle mem(H5Tcopy(H5T_C_S1));
-      H5Tset_size(mem.get(), H5T_VARIABLE);
-      H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
-      char* p = nullptr;
-      if (H5Aread(attr, mem.get(), &p) < 0 || p == nullptr) return "";
-      std::string s(p);
-      H5free_memory(p);
-      return s;
-    }
-    const std::size_t n = H5Tget_size(type.get());
-    h5::Handle mem(H5Tcopy(H5T_C_S1));
-    H5Tset_size(mem.get(), n + 1);
-    H5Tset_strpad(mem.get(), H5T_STR_NULLTERM);
-    std::string s(n + 1, '\0');
-    if (H5Aread(attr, mem.get(), s.data()) < 0) return "";
-    s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
-    return s;
-  }
-  if (cls == H5T_INTEGER) {
-    long long v = 0;
-    if (H5Aread(attr, H5T_NATIVE_LLONG, &v) < 0) return "";
-    return std::to_string(v);
-  }
-  if (cls == H5T_FLOAT) {
-    double v = 0;
-    if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) < 0) return "";
-    return fmt::format("{:.17g}", v);
-  }
-  return "";
-}
-
-std::map<std::string, std::string> root_attributes(hid_t f) {
-  std::map<std::string, std::string> out;
-  const auto collect = [](hid_t loc, const char* name, const H5A_info_t*, void* op) -> herr_t {
-    h5::Handle a(H5Aopen(loc, name, H5P_DEFAULT));
-    if (a.valid())
-      (*static_cast<std::map<std::string, std::string>*>(op))[name] = attr_read_text(a.get());
-    return 0;
-  };
-  hsize_t idx = 0;
-  H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &out);
-  return out;
-}
-
 // "2.0012 ± 0.0003 over t = 0.2 .. 1 (9 points); theory 2 (Bakry–Émery)" for each fitted series.
 std::string describe_decay_rates(const ResultFile& r) {
   const auto theories = result_decay_theories(r);
@@ -129,6 +79,19 @@ std::string describe_decay_rates(const ResultFile& r) {
   return s;
 }
 
+// A particle result: what its density is and, from particles.h5 beside it, the particles.
+std::string describe_particle_result(const ResultFile& r) {
+  std::string s = fmt::format("density     particle histogram ({}){}\n", r.density_name,
+                              r.has_field("density") ? "; density: the grid run compared" : "");
+  const std::string beside = particles_beside(r.path);
+  if (beside.empty()) return s + "particles   no particles.h5 beside the result\n";
+  try {
+    return s + describe_particles(open_particles(beside));
+  } catch (const InputError& e) {
+    return s + "particles   " + e.what() + "\n";  // the histogram is still worth describing
+  }
+}
+
 }  // namespace
 
 std::map<std::string, DecayTheory> result_decay_theories(const ResultFile& r) {
@@ -145,11 +108,14 @@ ResultFile open_result(const std::string& path) {
   h5::Handle f = h5::open_read(path, "result file");
   h5::ErrorSilencer quiet;
   const hid_t fid = f.get();
-  if (!link_exists(fid, "/fields/density"))
+  // A particle run's own density is its histogram, even beside the grid density it compares with.
+  const bool particles = link_exists(fid, std::string("/fields/") + kParticleDensityName);
+  if (!particles && !link_exists(fid, "/fields/density"))
     throw InputError(path + " is not an fplab result: it has no /fields/density dataset.");
 
   ResultFile r;
   r.path = path;
+  r.density_name = particles ? kParticleDensityName : "density";
   const auto xe = read_vector(fid, "/grid/x_edges", path);
   const auto ye = read_vector(fid, "/grid/y_edges", path);
   if (xe.size() < 2 || ye.size() < 2)
@@ -187,8 +153,12 @@ ResultFile open_result(const std::string& path) {
   return r;
 }
 
+bool ResultFile::has_field(const std::string& name) const {
+  return std::find(fields.begin(), fields.end(), name) != fields.end();
+}
+
 std::vector<double> ResultFile::read_field(const std::string& name, int k) const {
-  if (std::find(fields.begin(), fields.end(), name) == fields.end())
+  if (!has_field(name))
     throw InputError(path + " has no field " + name + " (it holds " +
                      fmt::format("{}", fmt::join(fields, ", ")) + ").");
   if (k < 0 || static_cast<std::size_t>(k) >= times.size())
@@ -258,6 +228,7 @@ std::string describe_result(const ResultFile& r) {
     fmt::format_to(out, "times       {} snapshot{}, t = {:.6g} .. {:.6g}\n", r.times.size(),
                    r.times.size() == 1 ? "" : "s", r.times.front(), r.times.back());
   fmt::format_to(out, "fields      {}\n", fmt::join(r.fields, ", "));
+  if (r.particles()) s += describe_particle_result(r);
   // What a value means: FV cell averages or spectral point values (absent in older files).
   if (const std::string sampling = attr("sampling"); sampling != "?")
     fmt::format_to(out, "sampling    {}\n",

@@ -10,6 +10,10 @@
 
 namespace fplab {
 
+// The field name of a particle histogram in result.h5 (docs/reference.md §6): "density" is always
+// a grid solution, "density_particles" always a histogram of particles.
+inline constexpr const char* kParticleDensityName = "density_particles";
+
 struct ResultFile {
   std::string path;
   Grid2D grid;
@@ -18,10 +22,16 @@ struct ResultFile {
   std::map<std::string, std::vector<double>> diagnostics;   // name → nt values
   std::map<std::string, std::string> attributes;            // fplab_version, git_sha, created, command_line, case_yaml
   std::vector<std::string> fields;                          // names under /fields (density, exact, ...)
+  // The result's own density: "density_particles" (the histogram of a particle run, `fplab
+  // sample`, which may store the grid run it compares with as "density" too) when present, else
+  // "density" (a grid solution).
+  std::string density_name = "density";
 
   // Snapshot k (0-based) of /fields/<name>, row-major (j, i). InputError if absent.
   std::vector<double> read_field(const std::string& name, int k) const;
-  std::vector<double> read_density(int k) const { return read_field("density", k); }
+  std::vector<double> read_density(int k) const { return read_field(density_name, k); }
+  bool particles() const { return density_name == kParticleDensityName; }
+  bool has_field(const std::string& name) const;
 };
 
 // Opens and reads the metadata of a result file. InputError (one sentence naming the file) when

@@ -105,6 +105,11 @@ ResumePoint read_resume_point(const std::string& dir, const CaseSpec& spec) {
   } catch (const InputError& e) {
     throw InputError(fmt::format("cannot resume {}: {}", dir, e.what()));
   }
+  if (r.particles())
+    throw InputError(fmt::format(
+        "cannot resume {}: its result.h5 holds a particle histogram (fplab sample), not a grid "
+        "run.",
+        dir));
   const auto status = r.attributes.find("status");
   if (status != r.attributes.end() && status->second == "failed")
     throw InputError(fmt::format("cannot resume {}: its run failed; start it afresh.", dir));

@@ -1,7 +1,7 @@
 // fplab links no VTK. What uses it lives in two modules built beside the program and loaded on
 // first use, so that a run that draws no picture and writes no .vti never loads VTK (its ~80
 // libraries were most of fplab's start-up time: README "Start-up"):
-//  - libfplab_vtk_io.so: the VTK XML writer (io/vtk_writer.hpp) and the PNG reader of `image`
+//  - libfplab_vtk_io.so: the VTK XML writers (io/vtk_writer.hpp, io/particle_vtk_writer.hpp) and the PNG reader of `image`
 //    densities (io/grey_image.hpp), with VTK's IO libraries only (30 more libraries, not 78);
 //  - libfplab_vtk_viz.so: viz/ (pictures, plots, `fplab render`, `fplab view`), with all of VTK.
 // Each exports one table of entry points, declared here; io/vtk_io_entry.cpp and
@@ -15,6 +15,7 @@
 
 #include "solver/case_spec.hpp"
 #include "solver/output_sink.hpp"
+#include "solver/particles/particle_sink.hpp"
 
 namespace fplab {
 
@@ -23,7 +24,7 @@ struct RenderOptions;
 struct ViewOptions;
 
 // Raised with every change of the tables below.
-inline constexpr int kVtkModuleAbi = 2;
+inline constexpr int kVtkModuleAbi = 3;
 
 // libfplab_vtk_io.so
 struct VtkIoModule {
@@ -31,6 +32,8 @@ struct VtkIoModule {
   std::size_t size = 0;  // sizeof(VtkIoModule) there
   // io/vtk_writer.hpp: the "vtk" output format.
   std::unique_ptr<OutputSink> (*make_vtk_writer)();
+  // io/particle_vtk_writer.hpp: the "vtk" output format of a particle run.
+  std::unique_ptr<ParticleSink> (*make_particle_vtk_writer)();
   // io/grey_image.hpp: a PNG picture for an `image` density.
   std::shared_ptr<const GreyImage> (*read_grey_png)(const std::string& path);
 };

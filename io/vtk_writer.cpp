@@ -62,7 +62,7 @@ void VtkWriter::begin(const RunInfo& info) {
   image_->SetDimensions(grid_.nx + 1, grid_.ny + 1, 1);  // points; cells are nx × ny quads
   const auto cells = static_cast<vtkIdType>(grid_.size());
   density_ = vtkSmartPointer<vtkDoubleArray>::New();
-  density_->SetName("density");
+  density_->SetName(info.density_name.c_str());
   density_->SetNumberOfTuples(cells);
   image_->GetCellData()->SetScalars(density_);
   fields_.clear();

@@ -14,7 +14,7 @@
 
 namespace fplab {
 
-// Cell data "density" and each of RunInfo::field_names on vtkImageData with origin
+// Cell data RunInfo::density_name ("density" or "density_particles") and each of RunInfo::field_names on vtkImageData with origin
 // (x0, y0, 0), spacing (dx, dy, 1) and (nx+1) × (ny+1) × 1 points; field data "TimeValue" holds
 // the snapshot time. Files use the binary (inline base64) data mode, never the appended one:
 // ParaView 5.11 on Debian 12 cannot parse appended data (PLATFORM.md). The .pvd is rewritten

@@ -34,6 +34,9 @@ struct RunInfo {
   // for a particle histogram (fplab sample).
   std::string density_name = "density";
   std::vector<std::string> diagnostic_names;   // the columns every snapshot carries, in order
+  // What Snapshot::density is stored as: "density" (a grid solution) or "density_particles" (the
+  // histogram of a particle run, `fplab sample`); writers use it as the field's name.
+  std::string density_name = "density";
   // The fields every snapshot carries besides the density, in order (docs/reference.md §6 names: "exact",
   // "score_x", "score_y", "score_error"); writers store each under its name.
   std::vector<std::string> field_names;
@@ -45,7 +48,7 @@ struct Snapshot {
   int index = 0;       // 0, 1, 2, ... in output order
   double t = 0.0;
   std::size_t step = 0;  // time steps taken so far
-  std::span<const double> density;  // grid.size(), row-major (j, i)
+  std::span<const double> density;  // grid.size(), row-major (j, i), named RunInfo::density_name
   // RunInfo::field_names in order, each with grid.size() values.
   std::vector<std::pair<std::string_view, std::span<const double>>> fields;
   std::span<const double> field(std::string_view name) const {  // empty when not carried

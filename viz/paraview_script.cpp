@@ -52,13 +52,13 @@ view.UseColorPaletteForBackground = 0
 view.Background = [1, 1, 1]
 
 shown = Show(reader, view)
-ColorBy(shown, ("CELLS", "density"))
+ColorBy(shown, ("CELLS", FIELD))
 shown.RescaleTransferFunctionToDataRange(False, True)
-lut = GetColorTransferFunction("density")
+lut = GetColorTransferFunction(FIELD)
 lut.ApplyPreset("Viridis (matplotlib)", True)
 shown.SetScalarBarVisibility(view, True)
 bar = GetScalarBar(lut, view)
-bar.Title = "density"
+bar.Title = FIELD
 bar.ComponentTitle = ""
 bar.TitleColor = bar.LabelColor = [0, 0, 0]
 bar.ScalarBarLength = 0.6
@@ -101,7 +101,7 @@ std::string python_string(const std::string& s) {
 
 std::string write_paraview_script(const std::string& h5_path, const std::string& out_dir) {
   namespace fs = std::filesystem;
-  open_result(h5_path);  // one sentence naming the file when it is not a result
+  const ResultFile r = open_result(h5_path);  // one sentence naming the file when it is not one
   const fs::path h5 = fs::absolute(h5_path);
   const fs::path xmf = h5.parent_path() / (h5.stem().string() + ".xmf");
   if (!fs::is_regular_file(xmf))
@@ -116,6 +116,7 @@ std::string write_paraview_script(const std::string& h5_path, const std::string&
          "server),\n# or in ParaView: View > Python Shell > Run Script.\n"
       << "XMF = " << python_string(xmf.string()) << "\n"
       << "XMF_RELATIVE = " << python_string(fs::relative(xmf, dir).string()) << "\n"
+      << "FIELD = " << python_string(r.density_name) << "\n"
       << kScriptBody;
   out.close();
   if (!out) throw InputError(fmt::format("cannot write the ParaView script {}.", script.string()));

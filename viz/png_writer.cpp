@@ -21,6 +21,7 @@ class PngWriter final : public OutputSink {
 
   void begin(const RunInfo& info) override {
     grid_ = info.grid;
+    density_name_ = info.density_name;
     if (info.spec != nullptr) {
       case_name_ = info.spec->name;
       theories_ = decay_rate_theories(*info.spec);
@@ -36,8 +37,9 @@ class PngWriter final : public OutputSink {
   }
 
   void write(const Snapshot& snap) override {
-    const DensityPicture pic =
+    DensityPicture pic =
         viz::density_picture_fitted(grid_, fmt::format("{}  t = {:.4g}", case_name_, snap.t));
+    pic.colorbar_label = density_name_;
     render_density_png(
         grid_, snap.density, pic,
         (std::filesystem::path(png_dir_) / viz::density_png_name(snap.index)).string());
@@ -64,6 +66,7 @@ class PngWriter final : public OutputSink {
 
   std::string case_name_;
   Grid2D grid_;
+  std::string density_name_ = "density";
   std::string png_dir_;
   std::vector<double> times_;
   std::map<std::string, std::vector<double>> columns_;

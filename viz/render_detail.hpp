@@ -7,6 +7,7 @@
 #include <vtkSmartPointer.h>
 
 #include <array>
+#include <filesystem>
 #include <map>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/result_file.hpp"
 #include "solver/grid.hpp"
 #include "viz/render.hpp"
 
@@ -46,6 +48,9 @@ struct Panel {
   std::string x_title = "x";
   bool colour_bar = true;
   std::string colorbar_label = "density";
+  // Points drawn over the field (a particle scatter) in domain units, as small red dots (a colour
+  // no map here uses); none when empty. Drawn only with an X server.
+  std::span<const double> points_x{}, points_y{};
 };
 
 // The panel's field as image data, one point per cell (origin x0, y0 and spacing sx, sy in the
@@ -134,6 +139,19 @@ std::vector<std::string> plot_diagnostics(const std::vector<double>& t,
 
 // "density_0007.png": the picture of snapshot k, the same name from `run` and from `render`.
 std::string density_png_name(int k);
+
+// Where `fplab render` writes the picture of snapshot k, the n-th chosen: dir/density_NNNN.png, or
+// dir/frames/frame_NNNN.png (numbered in order, as ffmpeg's pattern wants) when animating.
+std::string frame_png_path(const std::filesystem::path& dir, const RenderOptions& o, int k, int n);
+
+// The pictures of a particle result (`fplab sample`) for the chosen snapshots: beside each
+// other, the stored living particles (at most kScatterMax of them, evenly subsampled) over the
+// grid density it compares with (its "density" field, else the histogram itself) and the
+// histogram (density_particles), in one colour range. Returns the paths written.
+inline constexpr std::size_t kScatterMax = 20000;
+std::vector<std::string> render_particle_pictures(const ResultFile& r, const std::vector<int>& picked,
+                                                  const std::filesystem::path& dir,
+                                                  const RenderOptions& o);
 
 // A 3D view of the field as a height field (vtkWarpScalar), coloured by the scale, seen from a
 // camera at an angle. Needs an X server.

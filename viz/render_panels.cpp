@@ -100,6 +100,31 @@ void field_add(Scene& s, const Grid2D& g, const Panel& p, const DensityLayout& L
   s.renderer->AddActor(actor);
 }
 
+// The panel's points (inside the domain) as red dots over its field: one 2D actor of vertices.
+void points_add(Scene& s, const Grid2D& g, const Panel& p, const DensityLayout& L) {
+  vtkNew<vtkPoints> points;
+  vtkNew<vtkCellArray> verts;
+  for (std::size_t k = 0; k < p.points_x.size(); ++k) {
+    const double x = p.points_x[k], y = p.points_y[k];
+    if (!(x >= g.x0 && x <= g.x1 && y >= g.y0 && y <= g.y1)) continue;
+    const vtkIdType id = points->InsertNextPoint(L.left + (x - g.x0) * L.scale_x,
+                                                 L.bottom + (y - g.y0) * L.scale_y, 0.0);
+    verts->InsertNextCell(1, &id);
+  }
+  vtkNew<vtkPolyData> poly;
+  poly->SetPoints(points);
+  poly->SetVerts(verts);
+  vtkNew<vtkPolyDataMapper2D> mapper;
+  mapper->SetInputData(poly);
+  vtkNew<vtkActor2D> actor;
+  actor->SetMapper(mapper);
+  actor->GetProperty()->SetColor(0.9, 0.1, 0.1);
+  // Dots of 2 pixels (at the default fonts), 1 where so many would cover the field.
+  const double dot = p.points_x.size() > 5000 ? 1.0 : std::max(2.0, std::round(L.font_size / 8.0));
+  actor->GetProperty()->SetPointSize(static_cast<float>(dot));
+  s.renderer->AddActor2D(actor);
+}
+
 // Frame, outward ticks at round domain values with their labels, axis titles and the title.
 void axes_add(Scene& s, const Grid2D& g, const Panel& p, const DensityLayout& L) {
   const double fs = L.font_size, tick = 0.4 * fs, label_size = 0.9 * fs;
@@ -198,6 +223,7 @@ void render_panels_png(const Grid2D& g, std::span<const Panel> panels, const std
   s.renderer->SetBackground(1.0, 1.0, 1.0);
   for (std::size_t k = 0; k < panels.size(); ++k) {
     field_add(s, g, panels[k], layouts[k]);
+    if (!panels[k].points_x.empty()) points_add(s, g, panels[k], layouts[k]);
     axes_add(s, g, panels[k], layouts[k]);
     if (panels[k].colour_bar) colour_bar_add(s, panels[k], layouts[k]);
   }

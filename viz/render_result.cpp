@@ -93,14 +93,43 @@ Ranges ranges_fixed(const ResultFile& r, const viz::Reference& ref,
   return rg;
 }
 
-// What one frame's picture is called: density_NNNN.png, or frames/frame_NNNN.png (numbered in
-// order, as ffmpeg's pattern wants) when animating.
-std::string frame_path(const std::filesystem::path& dir, const RenderOptions& o, int k, int n) {
-  if (o.animate) return (dir / "frames" / fmt::format("frame_{:04d}.png", n)).string();
-  return (dir / viz::density_png_name(k)).string();
+// The grid result's pictures (beside its reference when it has one) and surface views.
+std::vector<std::string> density_pictures(const ResultFile& r, const std::vector<int>& picked,
+                                          const std::filesystem::path& dir,
+                                          const RenderOptions& o) {
+  const std::string name = viz::case_name_of(r);
+  const viz::Reference ref = viz::reference_of(r);
+  const Ranges fixed = o.per_frame ? Ranges{} : ranges_fixed(r, ref, picked);
+  std::vector<std::string> written;
+  for (std::size_t n = 0; n < picked.size(); ++n) {
+    const int k = picked[n];
+    const Frame f = frame_read(r, ref, k);
+    Ranges rg = fixed;
+    if (o.per_frame) rg.add(f);
+    const std::string title = fmt::format("{}  t = {:.4g}", name, f.t);
+    const auto panels = frame_panels(f, ref, rg, o, title);
+    const std::string heading = ref.kind == viz::Reference::Kind::none
+                                    ? ""
+                                    : fmt::format("{}   {} = {:.3g}", title, ref.l1_label, f.l1);
+    auto [w, h] = viz::panels_size_fitted(r.grid, panels, !heading.empty());
+    if (o.width > 0) std::tie(w, h) = std::pair{o.width, o.height};
+    written.push_back(viz::frame_png_path(dir, o, k, static_cast<int>(n)));
+    viz::render_panels_png(r.grid, panels, heading, w, h, written.back());
+    if (!o.surface || !viz::display_available()) continue;
+    written.push_back((dir / fmt::format("surface_{:04d}.png", k)).string());
+    viz::render_surface_png(r.grid, f.density, panels.front().scale, title, o.width > 0 ? w : 900,
+                            o.width > 0 ? h : 760, written.back());
+  }
+  return written;
 }
 
 }  // namespace
+
+std::string viz::frame_png_path(const std::filesystem::path& dir, const RenderOptions& o, int k,
+                                int n) {
+  if (o.animate) return (dir / "frames" / fmt::format("frame_{:04d}.png", n)).string();
+  return (dir / viz::density_png_name(k)).string();
+}
 
 std::pair<int, int> picture_size_parse(const std::string& text) {
   int w = 0, h = 0;
@@ -125,35 +154,14 @@ std::vector<std::string> render_result(const std::string& h5_path, const RenderO
   const std::string times = o.times.empty() ? (o.animate ? "all" : "last") : o.times;
   const std::vector<int> picked = viz::snapshots_select(r.times, times);
   const std::filesystem::path dir = picture_dir(h5_path, o);
-  const std::string name = viz::case_name_of(r);
-  const viz::Reference ref = viz::reference_of(r);
-  const Ranges fixed = o.per_frame ? Ranges{} : ranges_fixed(r, ref, picked);
   if (o.animate) std::filesystem::remove_all(dir / "frames");  // no stale frames in the MP4
-
-  std::vector<std::string> written;
-  for (std::size_t n = 0; n < picked.size(); ++n) {
-    const int k = picked[n];
-    const Frame f = frame_read(r, ref, k);
-    Ranges rg = fixed;
-    if (o.per_frame) rg.add(f);
-    const std::string title = fmt::format("{}  t = {:.4g}", name, f.t);
-    const auto panels = frame_panels(f, ref, rg, o, title);
-    const std::string heading = ref.kind == viz::Reference::Kind::none
-                                    ? ""
-                                    : fmt::format("{}   {} = {:.3g}", title, ref.l1_label, f.l1);
-    auto [w, h] = viz::panels_size_fitted(r.grid, panels, !heading.empty());
-    if (o.width > 0) std::tie(w, h) = std::pair{o.width, o.height};
-    written.push_back(frame_path(dir, o, k, static_cast<int>(n)));
-    viz::render_panels_png(r.grid, panels, heading, w, h, written.back());
-    if (!o.surface || !viz::display_available()) continue;
-    written.push_back((dir / fmt::format("surface_{:04d}.png", k)).string());
-    viz::render_surface_png(r.grid, f.density, panels.front().scale, title, o.width > 0 ? w : 900,
-                            o.width > 0 ? h : 760, written.back());
-  }
+  std::vector<std::string> written = r.particles()
+                                         ? viz::render_particle_pictures(r, picked, dir, o)
+                                         : density_pictures(r, picked, dir, o);
   if (o.animate && viz::animation_encode((dir / "frames").string(), (dir / "density.mp4").string()))
     written.push_back((dir / "density.mp4").string());
-  for (auto& path : viz::plot_diagnostics(r.times, r.diagnostics, name, dir.string(),
-                                          result_decay_theories(r)))
+  for (auto& path : viz::plot_diagnostics(r.times, r.diagnostics, viz::case_name_of(r),
+                                          dir.string(), result_decay_theories(r)))
     written.push_back(std::move(path));
   return written;
 }

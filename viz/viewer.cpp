@@ -156,7 +156,7 @@ void build_text_and_colour_bar(Viewer& v) {
   v.text->GetPositionCoordinate()->SetValue(0.01, 0.98);
   v.renderer->AddActor2D(v.text);
 
-  v.bar->SetTitle("density");
+  v.bar->SetTitle(v.result.density_name.c_str());
   v.bar->SetNumberOfLabels(5);
   v.bar->GetPositionCoordinate()->SetValue(0.88, 0.15);
   v.bar->SetWidth(0.1);

@@ -37,6 +37,8 @@ TEST_CASE("render --paraview-script writes view_result.py beside the result and 
   CHECK(text.find("XMF = \"" + (dir / "result.xmf").string() + "\"") != std::string::npos);
   CHECK(text.find("XMF_RELATIVE = \"result.xmf\"") != std::string::npos);
   CHECK(text.find("SaveScreenshot(") != std::string::npos);
+  CHECK(text.find("FIELD = \"density\"") != std::string::npos);  // a particle result's: density_particles
+  CHECK(text.find("ColorBy(shown, (\"CELLS\", FIELD))") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "png"));  // the script instead of pictures
 
   fs::remove(dir / "result.xmf");

@@ -14,12 +14,17 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "io/hdf5_writer.hpp"
+#include "io/particle_writer.hpp"
+#include "io/result_file.hpp"
 #include "solver/errors.hpp"
+#include "tests/display_required.hpp"
+#include "tests/scratch_dir.hpp"
 #include "tests/unit/picture_read.hpp"
 #include "viz/render.hpp"
 #include "viz/render_detail.hpp"
@@ -35,25 +40,6 @@ Rgb lut_colour(vtkLookupTable* lut, double v) {
   return {c[0], c[1], c[2]};
 }
 
-// A fresh folder for one test's pictures, removed afterwards unless FPLAB_KEEP_TEST_OUTPUT is set
-// (to look at them).
-struct ScratchDir {
-  fs::path path;
-  explicit ScratchDir(const std::string& name)
-      : path(fs::temp_directory_path() /
-             ("fplab_test_render_" + std::to_string(::getpid()) + "_" + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() {
-    if (std::getenv("FPLAB_KEEP_TEST_OUTPUT") == nullptr) {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-};
 
 // An anisotropic Gaussian off the domain's centre on a non-square domain with non-square cells,
 // so that a transposed, flipped or stretched picture puts the wrong colours at sampled places.
@@ -191,7 +177,7 @@ TEST_CASE("render: --times selects the nearest stored snapshots") {
 
 TEST_CASE("render: the no-X path writes the colour-mapped field, y up, with the domain's shape") {
   const GaussianCase c;
-  const ScratchDir scratch("no_x");
+  const ScratchDir scratch("render_no_x");
   const fs::path& dir = scratch.path;
   DensityPicture pic;
   pic.title = "gaussian";
@@ -225,7 +211,7 @@ TEST_CASE("render: the no-X path writes the colour-mapped field, y up, with the 
 
 TEST_CASE("render: density picture with axes, colour bar and title") {
   const GaussianCase c;
-  const ScratchDir scratch("x");
+  const ScratchDir scratch("render_x");
   const fs::path& dir = scratch.path;
   DensityPicture pic;
   pic.title = "gaussian  t = 0.5";
@@ -281,7 +267,7 @@ TEST_CASE("render: density picture with axes, colour bar and title") {
 }
 
 TEST_CASE("render: a diagnostics plot on log-y draws every series") {
-  const ScratchDir scratch("plot");
+  const ScratchDir scratch("render_plot");
   const fs::path& dir = scratch.path;
   std::vector<double> t, decay, fisher;
   for (int k = 0; k <= 40; ++k) {
@@ -314,7 +300,7 @@ TEST_CASE("render: a diagnostics plot on log-y draws every series") {
 }
 
 TEST_CASE("render: the png writer draws each snapshot and the diagnostics plots") {
-  const ScratchDir scratch("writer");
+  const ScratchDir scratch("render_writer");
   const fs::path& dir = scratch.path;
   CaseSpec spec;
   spec.name = "writer_check";
@@ -350,7 +336,7 @@ TEST_CASE("render: the png writer draws each snapshot and the diagnostics plots"
 }
 
 TEST_CASE("render: pictures and plots from a result file (render_result)") {
-  const ScratchDir scratch("result");
+  const ScratchDir scratch("render_result");
   const fs::path& dir = scratch.path;
   // A small result.h5 written by the HDF5 writer: a Gaussian whose mean moves with t.
   CaseSpec spec;
@@ -402,4 +388,150 @@ TEST_CASE("render: pictures and plots from a result file (render_result)") {
 
   CHECK_THROWS_AS(render_result(h5, times_only("0.9")), InputError);
   CHECK_THROWS_AS(render_result((dir / "missing.h5").string(), {}), InputError);
+}
+
+namespace {
+
+// A particle result as `fplab sample --compare` writes it: result.h5 with the histogram of
+// Gaussian particles (density_particles) and the grid density (density), and particles.h5 with
+// the particles; a tenth of them absorbed, parked in the domain's upper-right corner.
+struct ParticleRun {
+  GaussianCase grid_density;
+  std::size_t n = 3000;
+  std::vector<double> x, y, histogram;
+  std::vector<std::uint8_t> alive;
+  double mean_x = 0.0, mean_y = 0.0;  // of the living particles
+
+  explicit ParticleRun(const fs::path& dir) : x(n), y(n), histogram(grid_density.g.size()), alive(n, 1) {
+    const Grid2D& g = grid_density.g;
+    std::mt19937 rng(7);
+    std::normal_distribution<double> nx(1.5, 0.8), ny(-0.5, 0.5);
+    std::size_t living = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      x[k] = std::clamp(nx(rng), g.x0, g.x1 - 1e-9);
+      y[k] = std::clamp(ny(rng), g.y0, g.y1 - 1e-9);
+      if (k % 10 == 3) {
+        alive[k] = 0;
+        x[k] = 4.9;
+        y[k] = 1.9;
+        continue;
+      }
+      const int i = static_cast<int>((x[k] - g.x0) / g.dx()), j = static_cast<int>((y[k] - g.y0) / g.dy());
+      histogram[g.index(i, j)] += 1.0 / (static_cast<double>(n) * g.cell_area());
+      mean_x += x[k];
+      mean_y += y[k];
+      ++living;
+    }
+    mean_x /= static_cast<double>(living);
+    mean_y /= static_cast<double>(living);
+    write(dir);
+  }
+
+  void write(const fs::path& dir) const {
+    CaseSpec spec;
+    spec.name = "cloud";
+    spec.resolved_yaml = "name: cloud\n";
+    RunInfo info;
+    info.spec = &spec;
+    info.grid = grid_density.g;
+    info.output_dir = dir.string();
+    info.density_name = kParticleDensityName;
+    info.field_names = {"density"};
+    Hdf5Writer h5(false);
+    h5.begin(info);
+    Snapshot snap;
+    snap.density = histogram;
+    snap.fields = {{"density", grid_density.p}};
+    h5.write(snap);
+    h5.end(RunSummary{});
+    ParticleRunInfo pinfo;
+    pinfo.spec = &spec;
+    pinfo.output_dir = dir.string();
+    pinfo.n = pinfo.stored = n;
+    pinfo.scheme = "euler_maruyama";
+    pinfo.dynamics = "sde";
+    ParticleHdf5Writer particles;
+    particles.begin(pinfo);
+    ParticleSnapshot ps;
+    ps.x = x;
+    ps.y = y;
+    ps.alive = alive;
+    ps.n_alive = n - n / 10;
+    particles.write(ps);
+    particles.end(RunStatus::complete);
+  }
+};
+
+// The red dots of a scatter (no colour map here has red).
+bool scatter_red(Rgb p) { return p.r > 180 && p.g < 80 && p.b < 80; }
+
+}  // namespace
+
+TEST_CASE("render: a particle result shows the particles over the density beside the histogram") {
+  FPLAB_REQUIRE_DISPLAY();
+  const ScratchDir scratch("render_particles");
+  const fs::path& dir = scratch.path;
+  const ParticleRun run(dir);
+  const std::string h5 = (dir / "result.h5").string();
+  const auto written = render_result(h5, times_only("last"));
+  REQUIRE(!written.empty());
+  CHECK(written.front() == (dir / "png" / "density_0000.png").string());
+  const Picture img = read_png(written.front());
+
+  // Two panels: the scatter without a colour bar, the histogram with one; a heading.
+  const Grid2D& g = run.grid_density.g;
+  viz::Panel scatter{run.grid_density.p, {}, "", "x", false};
+  const viz::Panel histogram{run.histogram, {}, ""};
+  const std::vector<viz::Panel> panels{scatter, histogram};
+  const auto [w, h] = viz::panels_size_fitted(g, panels, true);
+  CHECK(img.width == w);
+  CHECK(img.height == h);
+  const auto layouts = viz::panel_layouts(g, panels, w, h, true);
+  REQUIRE(layouts.size() == 2);
+
+  // Every red pixel lies in the scatter's plot, away from the absorbed particles' corner, and the
+  // red dots sit where the particles are: their centroid is the living particles' mean.
+  const viz::DensityLayout& L = layouts[0];
+  int red = 0, outside = 0, corner = 0;
+  double sx = 0.0, sy = 0.0;
+  for (int py = 0; py < img.height; ++py)
+    for (int px = 0; px < img.width; ++px) {
+      if (!scatter_red(img.at(px, py))) continue;
+      ++red;
+      const double x = g.x0 + (px + 0.5 - L.left) / L.scale_x;
+      const double y = g.y0 + (py + 0.5 - L.bottom) / L.scale_y;
+      if (x < g.x0 - 0.05 || x > g.x1 + 0.05 || y < g.y0 - 0.05 || y > g.y1 + 0.05) ++outside;
+      if (x > 4.7 && y > 1.7) ++corner;
+      sx += x;
+      sy += y;
+    }
+  CAPTURE(red);
+  CHECK(red > 2000);
+  CHECK(outside == 0);
+  CHECK(corner == 0);
+  CHECK(std::abs(sx / red - run.mean_x) < 0.1);
+  CHECK(std::abs(sy / red - run.mean_y) < 0.1);
+
+  // The histogram panel shows the histogram in the scatter's colour range: the cell holding the
+  // most particles has the top colour.
+  const auto peak = std::max_element(run.histogram.begin(), run.histogram.end()) - run.histogram.begin();
+  const int pi = static_cast<int>(peak % g.nx), pj = static_cast<int>(peak / g.nx);
+  const viz::DensityLayout& R = layouts[1];
+  const auto [lo, hi] = viz::field_range(run.histogram);
+  const double top = std::max(hi, viz::field_range(run.grid_density.p).second);
+  auto lut = viz::lookup_table({"viridis", false, std::min(lo, 0.0), top});
+  CHECK(close(img.at(static_cast<int>(R.left + (g.xc(pi) - g.x0) * R.scale_x),
+                     static_cast<int>(R.bottom + (g.yc(pj) - g.y0) * R.scale_y)),
+              lut_colour(lut, run.histogram[peak])));
+
+  // Without particles.h5: the same two panels, no dot.
+  fs::remove(dir / "particles.h5");
+  RenderOptions o = times_only("last");
+  o.out_dir = (dir / "bare").string();
+  const Picture bare = read_png(render_result(h5, o).front());
+  CHECK(bare.width == img.width);
+  int bare_red = 0;
+  for (int py = 0; py < bare.height; ++py)
+    for (int px = 0; px < bare.width; ++px) bare_red += scatter_red(bare.at(px, py));
+  CHECK(bare_red == 0);
 }

@@ -33,26 +33,13 @@
 #include "io/writers.hpp"
 #include "io/xdmf_writer.hpp"
 #include "solver/errors.hpp"
+#include "tests/one_sentence.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// A scratch folder per test case, removed afterwards unless FPLAB_KEEP_TEST_OUTPUT is set.
-struct Scratch {
-  fs::path dir;
-  explicit Scratch(const std::string& name)
-      : dir(fs::temp_directory_path() / fmt::format("fplab_writers_{}_{}", name, ::getpid())) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Scratch() {
-    if (!std::getenv("FPLAB_KEEP_TEST_OUTPUT")) {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  }
-};
 
 // 12 × 8 cells (nx ≠ ny) with dx = 0.5 ≠ dy = 0.6, offset from the origin so that swapped axes,
 // transposed storage or a lost origin all show up.
@@ -226,14 +213,14 @@ std::vector<std::string> split(const std::string& line, char sep) {
 }  // namespace
 
 TEST_CASE("result.h5 holds the documented layout, bit-exact values and the root attributes") {
-  Scratch s("layout");
+  const fplab_test::ScratchDir s("writers_layout");
   const Series ser;
   {
     fplab::Hdf5Writer w;
-    ser.run(w, s.dir, 3);
+    ser.run(w, s.path, 3);
   }
   const auto& g = ser.g;
-  H5 f(H5Fopen((s.dir / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  H5 f(H5Fopen((s.path / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
 
   SUBCASE("grid centres and edges") {
     const auto x = read_all(f.id, "/grid/x"), y = read_all(f.id, "/grid/y");
@@ -305,13 +292,13 @@ TEST_CASE("result.h5 holds the documented layout, bit-exact values and the root 
 }
 
 TEST_CASE("open_result reads back what the HDF5 writer wrote") {
-  Scratch s("read");
+  const fplab_test::ScratchDir s("writers_read");
   const Series ser;
   {
     fplab::Hdf5Writer w;
-    ser.run(w, s.dir, 3);
+    ser.run(w, s.path, 3);
   }
-  const auto r = fplab::open_result((s.dir / "result.h5").string());
+  const auto r = fplab::open_result((s.path / "result.h5").string());
   CHECK(r.grid.nx == 12);
   CHECK(r.grid.ny == 8);
   CHECK(r.grid.x0 == -3.0);
@@ -320,6 +307,8 @@ TEST_CASE("open_result reads back what the HDF5 writer wrote") {
   CHECK(r.grid.y1 == 2.8);
   CHECK(r.times == ser.times);
   CHECK(r.fields == std::vector<std::string>{"density", "exact"});
+  CHECK(r.density_name == "density");
+  CHECK_FALSE(r.particles());
   CHECK(r.diagnostic_names == ser.names);  // column order, not alphabetical
   for (std::size_t c = 0; c < ser.names.size(); ++c)
     for (int k = 0; k < 3; ++k) CHECK(r.diagnostics.at(ser.names[c])[k] == ser.rows[k][c].second);
@@ -347,16 +336,16 @@ TEST_CASE("open_result reads back what the HDF5 writer wrote") {
 }
 
 TEST_CASE("without an exact solution there is no /fields/exact and the XDMF omits it") {
-  Scratch s("noexact");
+  const fplab_test::ScratchDir s("writers_noexact");
   const Series ser;
   {
     fplab::Hdf5Writer w;
-    ser.run(w, s.dir, 2, true, false);
+    ser.run(w, s.path, 2, true, false);
   }
-  const auto r = fplab::open_result((s.dir / "result.h5").string());
+  const auto r = fplab::open_result((s.path / "result.h5").string());
   CHECK(r.fields == std::vector<std::string>{"density"});
   CHECK(r.read_density(1) == ser.density[1]);
-  const std::string xmf = slurp(s.dir / "result.xmf");
+  const std::string xmf = slurp(s.path / "result.xmf");
   CHECK(xmf.find("/fields/density") != std::string::npos);
   CHECK(xmf.find("/fields/exact") == std::string::npos);
 }
@@ -364,26 +353,26 @@ TEST_CASE("without an exact solution there is no /fields/exact and the XDMF omit
 TEST_CASE("a run that stops early leaves a readable result with every finished snapshot") {
   const Series ser;
   SUBCASE("writer destroyed without end()") {
-    Scratch s("stopped");
+    const fplab_test::ScratchDir s("writers_stopped");
     {
       fplab::Hdf5Writer w;
-      ser.run(w, s.dir, 2, false);
+      ser.run(w, s.path, 2, false);
     }
-    const auto r = fplab::open_result((s.dir / "result.h5").string());
+    const auto r = fplab::open_result((s.path / "result.h5").string());
     CHECK(r.times == std::vector<double>{ser.times[0], ser.times[1]});
     CHECK(r.read_density(1) == ser.density[1]);
     CHECK(r.attributes.at("status") == "running");
     CHECK(fplab::describe_result(r).find("stopped early") != std::string::npos);
   }
   SUBCASE("process killed: no destructor, no H5Fclose, only the per-snapshot flush") {
-    Scratch s("killed");
+    const fplab_test::ScratchDir s("writers_killed");
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
       // The child must never return into doctest: any failure is its exit status.
       try {
         auto* w = new fplab::Hdf5Writer();  // never deleted: the child just dies
-        ser.run(*w, s.dir, 2, false);
+        ser.run(*w, s.path, 2, false);
       } catch (...) {
         std::_Exit(1);
       }
@@ -393,50 +382,50 @@ TEST_CASE("a run that stops early leaves a readable result with every finished s
     REQUIRE(::waitpid(pid, &status, 0) == pid);
     REQUIRE(WIFEXITED(status));
     REQUIRE(WEXITSTATUS(status) == 0);
-    const auto r = fplab::open_result((s.dir / "result.h5").string());
+    const auto r = fplab::open_result((s.path / "result.h5").string());
     REQUIRE(r.times.size() == 2);
     CHECK(r.read_density(0) == ser.density[0]);
     CHECK(r.read_field("exact", 1) == ser.exact[1]);
     CHECK(r.diagnostics.at("mass")[1] == ser.rows[1][0].second);
     // The sidecar describes exactly the two snapshots that are in the file.
-    const std::string xmf = slurp(s.dir / "result.xmf");
+    const std::string xmf = slurp(s.path / "result.xmf");
     CHECK(std::regex_search(xmf, std::regex("Name=\"t1\"")));
     CHECK_FALSE(std::regex_search(xmf, std::regex("Name=\"t2\"")));
   }
 }
 
 TEST_CASE("a new run replaces an older result as a whole, never merging") {
-  Scratch s("replace");
+  const fplab_test::ScratchDir s("writers_replace");
   const Series ser;
   {
     fplab::Hdf5Writer h;
     fplab::VtkWriter v;
-    ser.run(h, s.dir, 3);
-    ser.run(v, s.dir, 3);
+    ser.run(h, s.path, 3);
+    ser.run(v, s.path, 3);
   }
-  CHECK(fs::exists(s.dir / "vtk" / "density_0002.vti"));
+  CHECK(fs::exists(s.path / "vtk" / "density_0002.vti"));
   {
     fplab::Hdf5Writer h;
     fplab::VtkWriter v;
-    ser.run(h, s.dir, 1, true, false);
-    ser.run(v, s.dir, 1, true, false);
+    ser.run(h, s.path, 1, true, false);
+    ser.run(v, s.path, 1, true, false);
   }
-  const auto r = fplab::open_result((s.dir / "result.h5").string());
+  const auto r = fplab::open_result((s.path / "result.h5").string());
   CHECK(r.times.size() == 1);
   CHECK(r.fields == std::vector<std::string>{"density"});
-  CHECK(fs::exists(s.dir / "vtk" / "density_0000.vti"));
-  CHECK_FALSE(fs::exists(s.dir / "vtk" / "density_0001.vti"));
-  CHECK_FALSE(fs::exists(s.dir / "vtk" / "density_0002.vti"));
+  CHECK(fs::exists(s.path / "vtk" / "density_0000.vti"));
+  CHECK_FALSE(fs::exists(s.path / "vtk" / "density_0001.vti"));
+  CHECK_FALSE(fs::exists(s.path / "vtk" / "density_0002.vti"));
 }
 
 TEST_CASE("result.xmf is well-formed XDMF in the form ParaView's Xdmf3 reader opens") {
-  Scratch s("xdmf");
+  const fplab_test::ScratchDir s("writers_xdmf");
   const Series ser;
   {
     fplab::Hdf5Writer w;
-    ser.run(w, s.dir, 3);
+    ser.run(w, s.path, 3);
   }
-  vtkXMLDataElement* root = vtkXMLUtilities::ReadElementFromFile((s.dir / "result.xmf").c_str());
+  vtkXMLDataElement* root = vtkXMLUtilities::ReadElementFromFile((s.path / "result.xmf").c_str());
   REQUIRE(root != nullptr);
   std::unique_ptr<vtkXMLDataElement, void (*)(vtkXMLDataElement*)> guard(
       root, [](vtkXMLDataElement* e) { e->Delete(); });
@@ -489,16 +478,16 @@ TEST_CASE("result.xmf is well-formed XDMF in the form ParaView's Xdmf3 reader op
 }
 
 TEST_CASE("density_NNNN.vti read back by VTK: values, origin, spacing, binary not appended") {
-  Scratch s("vtk");
+  const fplab_test::ScratchDir s("writers_vtk");
   const Series ser;
   {
     fplab::VtkWriter w;
-    ser.run(w, s.dir, 3);
+    ser.run(w, s.path, 3);
   }
   const auto& g = ser.g;
   for (int k = 0; k < 3; ++k) {
     CAPTURE(k);
-    const fs::path file = s.dir / "vtk" / fmt::format("density_{:04d}.vti", k);
+    const fs::path file = s.path / "vtk" / fmt::format("density_{:04d}.vti", k);
     const std::string text = slurp(file);
     CHECK(text.find("<AppendedData") == std::string::npos);
     CHECK(text.find("format=\"binary\"") != std::string::npos);
@@ -537,14 +526,14 @@ TEST_CASE("density_NNNN.vti read back by VTK: values, origin, spacing, binary no
 }
 
 TEST_CASE("density.pvd lists every snapshot with its time and file") {
-  Scratch s("pvd");
+  const fplab_test::ScratchDir s("writers_pvd");
   const Series ser;
   {
     fplab::VtkWriter w;
-    ser.run(w, s.dir, 3);
+    ser.run(w, s.path, 3);
   }
   vtkXMLDataElement* root =
-      vtkXMLUtilities::ReadElementFromFile((s.dir / "vtk" / "density.pvd").c_str());
+      vtkXMLUtilities::ReadElementFromFile((s.path / "vtk" / "density.pvd").c_str());
   REQUIRE(root != nullptr);
   std::unique_ptr<vtkXMLDataElement, void (*)(vtkXMLDataElement*)> guard(
       root, [](vtkXMLDataElement* e) { e->Delete(); });
@@ -556,21 +545,21 @@ TEST_CASE("density.pvd lists every snapshot with its time and file") {
     CHECK(std::strtod(ds->GetAttribute("timestep"), nullptr) == ser.times[k]);
     const std::string file = ds->GetAttribute("file");
     CHECK(file == fmt::format("density_{:04d}.vti", k));
-    CHECK(fs::exists(s.dir / "vtk" / file));
+    CHECK(fs::exists(s.path / "vtk" / file));
   }
   // No temporary files are left behind.
-  for (const auto& e : fs::directory_iterator(s.dir / "vtk"))
+  for (const auto& e : fs::directory_iterator(s.path / "vtk"))
     CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
 }
 
 TEST_CASE("diagnostics.csv: header, one row per snapshot, values that round-trip exactly") {
-  Scratch s("csv");
+  const fplab_test::ScratchDir s("writers_csv");
   const Series ser;
   {
     fplab::HistoryWriter w;
-    ser.run(w, s.dir, 3);
+    ser.run(w, s.path, 3);
   }
-  std::ifstream in(s.dir / "diagnostics.csv");
+  std::ifstream in(s.path / "diagnostics.csv");
   std::string line;
   REQUIRE(std::getline(in, line));
   CHECK(line == "time,step,mass,mean_x,rel_entropy");
@@ -589,16 +578,16 @@ TEST_CASE("diagnostics.csv: header, one row per snapshot, values that round-trip
 }
 
 TEST_CASE("summary.json parses and carries the required keys") {
-  Scratch s("json");
+  const fplab_test::ScratchDir s("writers_json");
   const Series ser;
   {
     fplab::SummaryWriter w;
-    w.begin(ser.info(s.dir));
+    w.begin(ser.info(s.path));
     w.write(ser.snap(0));
-    CHECK_FALSE(fs::exists(s.dir / "summary.json"));  // only a finished run has a summary
+    CHECK_FALSE(fs::exists(s.path / "summary.json"));  // only a finished run has a summary
     w.end(ser.summary());
   }
-  const auto j = nlohmann::json::parse(slurp(s.dir / "summary.json"));
+  const auto j = nlohmann::json::parse(slurp(s.path / "summary.json"));
   for (const char* key :
        {"name", "equation", "method", "scheme", "integrator", "nx", "ny", "t_end", "steps",
         "wall_seconds", "cell_updates_per_second", "final", "output_dir", "fplab_version"}) {
@@ -618,7 +607,7 @@ TEST_CASE("summary.json parses and carries the required keys") {
 }
 
 TEST_CASE("spectral runs: summary.json names the basis as scheme, result.h5 says point sampling") {
-  Scratch s("spectral_summary");
+  const fplab_test::ScratchDir s("writers_spectral_summary");
   Series ser;
   ser.spec.solver.method = "spectral";
   ser.spec.solver.scheme = "muscl";  // the unused FV default a spectral case carries
@@ -626,7 +615,7 @@ TEST_CASE("spectral runs: summary.json names the basis as scheme, result.h5 says
        {std::pair{"periodic", "fourier"}, {"zero_flux", "cosine"}}) {
     CAPTURE(boundary);
     ser.spec.boundary = boundary;
-    auto info = ser.info(s.dir);
+    auto info = ser.info(s.path);
     info.sampling = fplab::Sampling::point;
     {
       fplab::SummaryWriter w;
@@ -637,12 +626,12 @@ TEST_CASE("spectral runs: summary.json names the basis as scheme, result.h5 says
       h.write(ser.snap(0));
       h.end(ser.summary());
     }
-    const auto j = nlohmann::json::parse(slurp(s.dir / "summary.json"));
+    const auto j = nlohmann::json::parse(slurp(s.path / "summary.json"));
     CHECK(j["method"] == "spectral");
     CHECK(j["scheme"] == basis);
-    H5 f(H5Fopen((s.dir / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    H5 f(H5Fopen((s.path / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     CHECK(read_string_attr(f.id, "sampling") == "point");
-    CHECK(fplab::describe_result(fplab::open_result((s.dir / "result.h5").string()))
+    CHECK(fplab::describe_result(fplab::open_result((s.path / "result.h5").string()))
               .find("sampling    point values at the cell centres") != std::string::npos);
   }
 }
@@ -650,61 +639,112 @@ TEST_CASE("spectral runs: summary.json names the basis as scheme, result.h5 says
 TEST_CASE("make_writers follows output.formats and always adds csv and json") {
   const Series ser;
   SUBCASE("hdf5 only") {
-    Scratch s("formats_h5");
+    const fplab_test::ScratchDir s("writers_formats_h5");
     fplab::CaseSpec spec = ser.spec;
     spec.output.formats = {"hdf5"};
     auto ws = fplab::make_writers(spec);
     CHECK(ws.size() == 3);
-    for (auto& w : ws) ser.run(*w, s.dir, 2);
+    for (auto& w : ws) ser.run(*w, s.path, 2);
     ws.clear();
     for (const char* f : {"result.h5", "result.xmf", "diagnostics.csv", "summary.json"})
-      CHECK(fs::exists(s.dir / f));
-    CHECK_FALSE(fs::exists(s.dir / "vtk"));
+      CHECK(fs::exists(s.path / f));
+    CHECK_FALSE(fs::exists(s.path / "vtk"));
   }
   SUBCASE("hdf5 and vtk: every file of docs/reference.md §6 but png/") {
-    Scratch s("formats_all");
+    const fplab_test::ScratchDir s("writers_formats_all");
     fplab::CaseSpec spec = ser.spec;
     spec.output.formats = {"hdf5", "vtk"};
     auto ws = fplab::make_writers(spec);
     CHECK(ws.size() == 4);
-    for (auto& w : ws) ser.run(*w, s.dir, 3);
+    for (auto& w : ws) ser.run(*w, s.path, 3);
     ws.clear();
     for (const char* f : {"result.h5", "result.xmf", "diagnostics.csv", "summary.json",
                           "vtk/density.pvd", "vtk/density_0000.vti", "vtk/density_0002.vti"})
-      CHECK(fs::exists(s.dir / f));
+      CHECK(fs::exists(s.path / f));
   }
   SUBCASE("vtk and png (png is viz's, not io's)") {
-    Scratch s("formats_vtk");
+    const fplab_test::ScratchDir s("writers_formats_vtk");
     fplab::CaseSpec spec = ser.spec;
     spec.output.formats = {"vtk", "png"};
     auto ws = fplab::make_writers(spec);
     CHECK(ws.size() == 3);
-    for (auto& w : ws) ser.run(*w, s.dir, 2);
+    for (auto& w : ws) ser.run(*w, s.path, 2);
     ws.clear();
-    CHECK_FALSE(fs::exists(s.dir / "result.h5"));
-    CHECK(fs::exists(s.dir / "vtk" / "density.pvd"));
-    CHECK(fs::exists(s.dir / "vtk" / "density_0001.vti"));
+    CHECK_FALSE(fs::exists(s.path / "result.h5"));
+    CHECK(fs::exists(s.path / "vtk" / "density.pvd"));
+    CHECK(fs::exists(s.path / "vtk" / "density_0001.vti"));
   }
 }
 
 TEST_CASE("open_result rejects a missing file, a non-HDF5 file and a foreign HDF5 file") {
-  Scratch s("reject");
+  const fplab_test::ScratchDir s("writers_reject");
   const auto throws_naming = [](const std::string& path, const std::string& why) {
-    CAPTURE(path);
-    try {
-      (void)fplab::open_result(path);
-      FAIL("open_result accepted " << path);
-    } catch (const fplab::InputError& e) {
-      const std::string msg = e.what();
-      CAPTURE(msg);
-      CHECK(msg.find(path) != std::string::npos);
-      CHECK(msg.find(why) != std::string::npos);
-      CHECK(msg.find('\n') == std::string::npos);
-    }
+    fplab_test::refuses_naming([](const std::string& p) { return fplab::open_result(p); }, path, why);
   };
-  throws_naming((s.dir / "absent.h5").string(), "no such file");
-  { std::ofstream((s.dir / "text.h5").string()) << "time,mass\n0,1\n"; }
-  throws_naming((s.dir / "text.h5").string(), "not an HDF5 file");
-  { H5 f(H5Fcreate((s.dir / "foreign.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)); }
-  throws_naming((s.dir / "foreign.h5").string(), "/fields/density");
+  throws_naming((s.path / "absent.h5").string(), "no such file");
+  { std::ofstream((s.path / "text.h5").string()) << "time,mass\n0,1\n"; }
+  throws_naming((s.path / "text.h5").string(), "not an HDF5 file");
+  { H5 f(H5Fcreate((s.path / "foreign.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)); }
+  throws_naming((s.path / "foreign.h5").string(), "/fields/density");
+}
+
+TEST_CASE("a particle histogram is stored as density_particles, beside the grid density it compares") {
+  const fplab_test::ScratchDir s("writers_particle_name");
+  const Series ser;
+  // The histogram as the snapshot's density, the grid run's density as the extra field "density".
+  auto info = ser.info(s.path, false);
+  info.density_name = fplab::kParticleDensityName;
+  info.field_names = {"density"};
+  {
+    fplab::Hdf5Writer h;
+    fplab::VtkWriter v;
+    for (fplab::OutputSink* w : {static_cast<fplab::OutputSink*>(&h), static_cast<fplab::OutputSink*>(&v)}) {
+      w->begin(info);
+      for (int k = 0; k < 2; ++k) {
+        auto snap = ser.snap(k, false);
+        snap.density = ser.exact[k];  // the histogram
+        snap.fields = {{"density", ser.density[k]}};
+        w->write(snap);
+      }
+      w->end(ser.summary());
+    }
+  }
+  const auto r = fplab::open_result((s.path / "result.h5").string());
+  CHECK(r.density_name == "density_particles");
+  CHECK(r.particles());
+  CHECK(r.fields == std::vector<std::string>{"density_particles", "density"});
+  for (int k = 0; k < 2; ++k) {
+    CHECK(r.read_density(k) == ser.exact[k]);
+    CHECK(r.read_field("density", k) == ser.density[k]);
+  }
+  const std::string xmf = slurp(s.path / "result.xmf");
+  CHECK(xmf.find("<Attribute Name=\"density_particles\"") != std::string::npos);
+  CHECK(xmf.find("result.h5:/fields/density_particles|1 0 0") != std::string::npos);
+  CHECK(xmf.find("<Attribute Name=\"density\"") != std::string::npos);
+  vtkNew<vtkXMLImageDataReader> reader;
+  reader->SetFileName((s.path / "vtk" / "density_0001.vti").c_str());
+  reader->Update();
+  vtkDataArray* hist = reader->GetOutput()->GetCellData()->GetArray("density_particles");
+  REQUIRE(hist != nullptr);
+  CHECK(hist->GetTuple1(7) == ser.exact[1][7]);
+  CHECK(reader->GetOutput()->GetCellData()->GetArray("density") != nullptr);
+  const std::string d = fplab::describe_result(r);
+  CAPTURE(d);
+  CHECK(d.find("particle histogram (density_particles); density: the grid run compared") !=
+        std::string::npos);
+  CHECK(d.find("no particles.h5 beside the result") != std::string::npos);
+
+  // Without the comparison: the histogram alone.
+  const fplab_test::ScratchDir alone("writers_particle_alone");
+  info = ser.info(alone.path, false);
+  info.density_name = fplab::kParticleDensityName;
+  {
+    fplab::Hdf5Writer h;
+    h.begin(info);
+    h.write(ser.snap(0, false));
+    h.end(ser.summary());
+  }
+  const auto a = fplab::open_result((alone.path / "result.h5").string());
+  CHECK(a.fields == std::vector<std::string>{"density_particles"});
+  CHECK(a.read_density(0) == ser.density[0]);
 }
