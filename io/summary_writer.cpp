@@ -42,7 +42,7 @@ void SummaryWriter::begin(const RunInfo& info) {
       if (!eq.score.path.empty()) reverse_["score_path"] = eq.score.path;
     }
   }
-  particles_ = info.density_name == "density_particles";
+  particles_ = info.density_name == kParticleDensityName;
   if (info.past)  // a resumed run: the series of the run it continues come first
     for (std::size_t k = 0; k < info.past->times.size(); ++k) {
       Snapshot past;

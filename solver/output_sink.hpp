@@ -15,6 +15,9 @@
 
 namespace fplab {
 
+// The name of a particle histogram's density (fplab sample), where a grid solution's is "density".
+inline constexpr const char* kParticleDensityName = "density_particles";
+
 // Named diagnostics in a fixed order (docs/reference.md §6 names).
 using DiagnosticRow = std::vector<std::pair<std::string, double>>;
 
@@ -30,9 +33,6 @@ struct RunInfo {
   Grid2D grid;
   std::string command_line;
   std::string output_dir;
-  // The name the density is stored under: "density" for a grid solution, "density_particles"
-  // for a particle histogram (fplab sample).
-  std::string density_name = "density";
   std::vector<std::string> diagnostic_names;   // the columns every snapshot carries, in order
   // What Snapshot::density is stored as: "density" (a grid solution) or "density_particles" (the
   // histogram of a particle run, `fplab sample`); writers use it as the field's name.

@@ -140,7 +140,7 @@ RunInfo ParticleRun::run_info() const {
   info.grid = g_;
   info.command_line = opts_.command_line;
   info.output_dir = spec_.output.dir;
-  info.density_name = "density_particles";
+  info.density_name = kParticleDensityName;
   info.diagnostic_names = diagnostic_names(!p_eq_.empty(), !exact_.empty());
   const auto extra = target_diagnostic_names(target_);
   info.diagnostic_names.insert(info.diagnostic_names.end(), extra.begin(), extra.end());
