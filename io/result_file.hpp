@@ -7,12 +7,9 @@
 
 #include "solver/decay_rate.hpp"
 #include "solver/grid.hpp"
+#include "solver/output_sink.hpp"
 
 namespace fplab {
-
-// The field name of a particle histogram in result.h5 (docs/reference.md §6): "density" is always
-// a grid solution, "density_particles" always a histogram of particles.
-inline constexpr const char* kParticleDensityName = "density_particles";
 
 struct ResultFile {
   std::string path;

@@ -15,6 +15,10 @@
 
 namespace fplab {
 
+// The field name of a particle histogram (RunInfo::density_name of `fplab sample`; docs/reference.md
+// §6): "density" is always a grid solution, "density_particles" always a histogram of particles.
+inline constexpr const char* kParticleDensityName = "density_particles";
+
 // Named diagnostics in a fixed order (docs/reference.md §6 names).
 using DiagnosticRow = std::vector<std::pair<std::string, double>>;
 
