@@ -7,10 +7,9 @@
 
 #include "solver/decay_rate.hpp"
 #include "solver/grid.hpp"
-#include "solver/output_sink.hpp"  // kParticleDensityName
+#include "solver/output_sink.hpp"
 
 namespace fplab {
-
 
 struct ResultFile {
   std::string path;

@@ -15,7 +15,8 @@
 
 namespace fplab {
 
-// The name of a particle histogram's density (fplab sample), where a grid solution's is "density".
+// The field name of a particle histogram (RunInfo::density_name of `fplab sample`; docs/reference.md
+// §6): "density" is always a grid solution, "density_particles" always a histogram of particles.
 inline constexpr const char* kParticleDensityName = "density_particles";
 
 // Named diagnostics in a fixed order (docs/reference.md §6 names).
@@ -71,11 +72,6 @@ struct RunSummary {
   double peak_memory_bytes = 0.0;
   double peak_memory_grid_arrays = 0.0;
   DiagnosticRow final_row;
-  // A particle run (RunInfo::density_name "density_particles"): its resolved scheme, the
-  // particles still alive and the particle steps per second of its stepping.
-  std::string particle_scheme;
-  std::size_t particles_alive = 0;
-  double particle_steps_per_second = 0.0;
 };
 
 class OutputSink {
