@@ -72,6 +72,11 @@ struct RunSummary {
   double peak_memory_bytes = 0.0;
   double peak_memory_grid_arrays = 0.0;
   DiagnosticRow final_row;
+  // A particle run (RunInfo::density_name kParticleDensityName): its resolved scheme, the
+  // particles still alive and the particle steps per second of its stepping.
+  std::string particle_scheme;
+  std::size_t particles_alive = 0;
+  double particle_steps_per_second = 0.0;
 };
 
 class OutputSink {
