@@ -1,4 +1,5 @@
-// fplab: the command-line entry (docs/reference.md §3): run, verify, train-score, info, render, view.
+// fplab: the command-line entry (docs/reference.md §3): run, verify, train-score, sample, info,
+// render, view.
 // Exit codes: 0 success; 2 invalid input; 3 numerical failure; 130 / 143 a run stopped by
 // SIGINT / SIGTERM (resumable); 1 anything else.
 //
@@ -6,6 +7,7 @@
 //   fplab run cases/ou_gaussian.yaml
 //   fplab run cases/ou_gaussian.yaml --set grid.nx=256 --set grid.ny=256 -o out/fine
 //   fplab verify cases/ou_gaussian.yaml --levels 32,64,128
+//   fplab sample cases/ou_gaussian.yaml --compare out/ou_gaussian/result.h5
 //   fplab info out/ou_gaussian/result.h5
 //   fplab render out/ou_gaussian/result.h5 --times all
 #include <fmt/format.h>
@@ -29,7 +31,9 @@
 #include "io/case_file.hpp"
 #include "io/case_yaml.hpp"  // shorten, utf8_invalid_at
 #include "io/convergence_writer.hpp"
+#include "io/grid_comparison.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/particle_writer.hpp"
 #include "io/problem_inputs.hpp"
 #include "io/result_file.hpp"
 #include "io/resume_file.hpp"
@@ -39,6 +43,7 @@
 #include "solver/convergence.hpp"
 #include "solver/discretisation.hpp"
 #include "solver/errors.hpp"
+#include "solver/particles/particle_simulation.hpp"
 #include "solver/run_control.hpp"
 #include "solver/simulation.hpp"
 #include "viz/render.hpp"  // RenderOptions; the drawing is in libfplab_vtk_viz.so
@@ -162,6 +167,74 @@ int cmd_run(const RunRequest& rq, const std::string& command_line) {
   return 0;
 }
 
+// What `fplab sample` was asked for.
+struct SampleRequest {
+  std::string case_path, out_dir, compare_path;
+  std::vector<std::string> sets;
+};
+
+// The one-screen summary printed after a particle run.
+void print_sample_summary(const fplab::CaseSpec& spec, const fplab::ParticleRunResult& r) {
+  fmt::print("fplab sample: {}  ({} particles, {} {}, {})\n", spec.name, r.n, r.dynamics,
+             spec.equation.type, r.scheme);
+  fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny, spec.x0,
+             spec.x1, spec.y0, spec.y1, spec.boundary);
+  fmt::print("  start     drawn {} (seed {})\n", r.start, spec.particles.seed);
+  fmt::print("  time      t_end = {}, {} steps of dt <= {:.4g}\n", spec.time.t_end, r.steps, r.dt);
+  fmt::print("  wall      {:.3f} s ({:.3g} particle steps/s)\n", r.wall_seconds,
+             r.particle_steps_per_second);
+  fmt::print("  alive     {} of {}\n  final     ", r.n_alive, r.n);
+  int col = 0;
+  for (const auto& [name, value] : r.final_row) {
+    fmt::print("{}{} = {:.6g}", col ? "  " : "", name, value);
+    if (++col == 4) {
+      fmt::print("\n            ");
+      col = 0;
+    }
+  }
+  fmt::print("\n  output    {}\n", spec.output.dir);
+}
+
+// `fplab sample`: the case's particles, histogrammed on its grid, beside (or compared with) the
+// grid solution. Output: -o, else output.dir/particles (next to the grid run's files).
+int cmd_sample(const SampleRequest& rq, const std::string& command_line) {
+  check_output_dir(rq.out_dir);
+  fplab::CaseSpec spec = fplab::load_case_file(rq.case_path, rq.sets);
+  fplab::hand_off_if_learned(spec);
+  spec.output.dir = rq.out_dir.empty() ? spec.output.dir + "/particles" : rq.out_dir;
+  const fplab::RunLock lock(spec.output.dir);
+  std::optional<fplab::GridComparison> compare;
+  if (!rq.compare_path.empty()) compare = fplab::read_grid_comparison(rq.compare_path, spec);
+  spdlog::info("resolved case ({}):\n{}", rq.case_path, spec.resolved_yaml);
+
+  auto writers = fplab::make_writers(spec);
+  if (spec.output.has("png"))
+    writers.push_back(fplab::vtk_viz("output.formats: png").make_png_writer(spec));
+  std::vector<fplab::OutputSink*> sinks;
+  for (auto& w : writers) sinks.push_back(w.get());
+  auto particle_writers = fplab::make_particle_writers(spec);
+  std::vector<fplab::ParticleSink*> particle_sinks;
+  for (auto& w : particle_writers) particle_sinks.push_back(w.get());
+
+  fplab::ParticleRunOptions opts;
+  opts.command_line = command_line;
+  opts.compare = compare ? &*compare : nullptr;
+  fplab::stop_on_signals();
+  const auto result = fplab::sample_particles(spec, fplab::load_problem_inputs(spec), sinks,
+                                              particle_sinks, opts);
+  writers.clear();  // close files before reporting
+  particle_writers.clear();
+  if (result.status == fplab::RunStatus::interrupted) {
+    std::fprintf(stderr,
+                 "fplab: interrupted at t = %.6g (step %zu); the files in %s hold every snapshot "
+                 "up to there (fplab sample does not resume: run it again)\n",
+                 result.t, result.steps, spec.output.dir.c_str());
+    return result.stop_signal == SIGTERM ? 143 : 130;
+  }
+  print_sample_summary(spec, result);
+  return 0;
+}
+
 // `fplab verify`: refinement study against the exact solution (or the finest level); exit 1 when
 // the observed L1 order between the two finest levels is below expected − tolerance.
 int cmd_verify(const std::string& case_path, const std::string& out_dir,
@@ -233,13 +306,13 @@ struct Options {
   bool quiet = false;
   bool paraview_script = false, height_field = false;
   std::string case_path, out_dir, result_path, levels_arg, refine_arg, model_path;
-  std::string reverse_path, size, range = "fixed", resume_dir;
+  std::string reverse_path, size, range = "fixed", resume_dir, compare_path;
   fplab::RenderOptions render;  // render's picture options (its -o is out_dir)
   std::vector<std::string> sets;
 };
 
 struct Subcommands {
-  CLI::App *run, *verify, *train, *info, *render, *view;
+  CLI::App *run, *verify, *train, *info, *render, *view, *sample;
 };
 
 // A command on a case file: CASE, -o into `out`, repeatable --set (every occurrence kept), -q.
@@ -269,6 +342,13 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
       app, o, "train-score",
       "train a score network by denoising score matching (the case's train block)", o.model_path,
       "model file (default: output.dir/score.pt)");
+
+  c.sample = add_case_command(
+      app, o, "sample",
+      "particles (SDE or probability-flow ODE) of a case, histogrammed on its grid", o.out_dir,
+      "output directory (default: output.dir/particles)");
+  c.sample->add_option("--compare", o.compare_path,
+                       "a grid run's result.h5 of the same case: adds l1_to_grid and its density");
 
   c.info = app.add_subcommand("info", "what a result file holds");
   c.info->add_option("RESULT", o.result_path, "result.h5")->required();
@@ -304,6 +384,7 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
 int dispatch(const Subcommands& c, const Options& o, const std::string& command_line) {
   if (*c.run)
     return cmd_run({o.case_path, o.out_dir, o.resume_dir, o.sets, o.quiet}, command_line);
+  if (*c.sample) return cmd_sample({o.case_path, o.out_dir, o.compare_path, o.sets}, command_line);
   if (*c.verify) return cmd_verify(o.case_path, o.out_dir, o.sets, o.levels_arg, o.refine_arg);
   if (*c.train) {
     const fplab::CaseSpec spec = fplab::load_case_file(o.case_path, o.sets);
