@@ -96,3 +96,23 @@ TEST_CASE("fplab sample stopped by SIGINT keeps its snapshots and exits 130") {
   const auto p = fplab::open_particles((dir / "out" / "particles.h5").string());
   CHECK(p.times.size() == 3);
 }
+
+TEST_CASE("fplab sample drives the reverse SDE with a score tabulated from a forward run") {
+  // The moons noised on 64², then generated back by 1e5 particles of the reverse SDE (λ = 1).
+  const fs::path dir = scratch("sample_tabulated");
+  const std::string grid = " --set grid.nx=64 --set grid.ny=64 --set 'output.formats=[hdf5]' -q";
+  REQUIRE(run_fplab("run cases/moons_forward.yaml" + grid + " -o " + (dir / "fwd").string(), dir)
+              .exit_code == 0);
+  const std::string fwd = (dir / "fwd" / "result.h5").string();
+  const auto r = run_fplab("sample cases/moons_reverse_tabulated.yaml" + grid +
+                               " --set equation.score.path=" + fwd + " --set initial.path=" + fwd +
+                               " --set 'particles={n: 100000, dt: 0.02}' -o " +
+                               (dir / "p").string(),
+                           dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto res = fplab::open_result((dir / "p" / "result.h5").string());
+  const double l1 = last(res, "l1_to_data");
+  MESSAGE("moons by 1e5 reverse-SDE particles on 64²: l1_to_data " << l1);
+  CHECK(l1 < 0.12);
+}
