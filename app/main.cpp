@@ -72,6 +72,31 @@ std::string join_command_line(int argc, char** argv) {
   return s;
 }
 
+// The last lines of a summary: the final diagnostics, four a line, and the output folder.
+void print_final(const fplab::DiagnosticRow& row, const std::string& dir) {
+  fmt::print("  final     ");
+  int col = 0;
+  for (const auto& [name, value] : row) {
+    fmt::print("{}{} = {:.6g}", col ? "  " : "", name, value);
+    if (++col == 4) {
+      fmt::print("\n            ");
+      col = 0;
+    }
+  }
+  fmt::print("\n  output    {}\n", dir);
+}
+
+// The grid writers output.formats asks for (png from the VTK module), and the sinks they are.
+struct GridWriters {
+  std::vector<std::unique_ptr<fplab::OutputSink>> writers;
+  std::vector<fplab::OutputSink*> sinks;
+  explicit GridWriters(const fplab::CaseSpec& spec) : writers(fplab::make_writers(spec)) {
+    if (spec.output.has("png"))
+      writers.push_back(fplab::vtk_viz("output.formats: png").make_png_writer(spec));
+    for (auto& w : writers) sinks.push_back(w.get());
+  }
+};
+
 // The one-screen summary printed after a run.
 void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r) {
   fmt::print("fplab run: {}  ({} / {} / {})\n", spec.name, spec.equation.type,
@@ -88,16 +113,7 @@ void print_summary(const fplab::CaseSpec& spec, const fplab::SimulationResult& r
              r.cell_updates_per_second);
   fmt::print("  memory    peak {:.1f} MiB = {:.2f} arrays of the grid's size\n",
              r.peak_memory_bytes / (1024.0 * 1024.0), r.peak_memory_grid_arrays);
-  fmt::print("  final     ");
-  int col = 0;
-  for (const auto& [name, value] : r.final_row) {
-    fmt::print("{}{} = {:.6g}", col ? "  " : "", name, value);
-    if (++col == 4) {
-      fmt::print("\n            ");
-      col = 0;
-    }
-  }
-  fmt::print("\n  output    {}\n", spec.output.dir);
+  print_final(r.final_row, spec.output.dir);
 }
 
 // A word for a shell command line: quoted unless plain.
@@ -146,19 +162,16 @@ int cmd_run(const RunRequest& rq, const std::string& command_line) {
   if (!rq.resume_dir.empty()) resume = fplab::read_resume_point(rq.resume_dir, spec);
   spdlog::info("resolved case ({}):\n{}", rq.case_path, spec.resolved_yaml);
 
-  auto writers = fplab::make_writers(spec);
-  if (spec.output.has("png"))
-    writers.push_back(fplab::vtk_viz("output.formats: png").make_png_writer(spec));
-  std::vector<fplab::OutputSink*> sinks;
-  for (auto& w : writers) sinks.push_back(w.get());
+  GridWriters writers(spec);
 
   fplab::SimulationOptions opts;
   opts.command_line = command_line;
   opts.progress = !rq.quiet;
   opts.resume = resume ? &*resume : nullptr;
   fplab::stop_on_signals();
-  const auto result = fplab::simulate(spec, sinks, opts, fplab::load_problem_inputs(spec));
-  writers.clear();  // close files before reporting
+  const auto result =
+      fplab::simulate(spec, writers.sinks, opts, fplab::load_problem_inputs(spec));
+  writers.writers.clear();  // close files before reporting
   if (result.status == fplab::RunStatus::interrupted) {
     print_interrupted(rq, spec.output.dir, result);
     return result.stop_signal == SIGTERM ? 143 : 130;
@@ -183,16 +196,8 @@ void print_sample_summary(const fplab::CaseSpec& spec, const fplab::ParticleRunR
   fmt::print("  time      t_end = {}, {} steps of dt <= {:.4g}\n", spec.time.t_end, r.steps, r.dt);
   fmt::print("  wall      {:.3f} s ({:.3g} particle steps/s)\n", r.wall_seconds,
              r.particle_steps_per_second);
-  fmt::print("  alive     {} of {}\n  final     ", r.n_alive, r.n);
-  int col = 0;
-  for (const auto& [name, value] : r.final_row) {
-    fmt::print("{}{} = {:.6g}", col ? "  " : "", name, value);
-    if (++col == 4) {
-      fmt::print("\n            ");
-      col = 0;
-    }
-  }
-  fmt::print("\n  output    {}\n", spec.output.dir);
+  fmt::print("  alive     {} of {}\n", r.n_alive, r.n);
+  print_final(r.final_row, spec.output.dir);
 }
 
 // `fplab sample`: the case's particles, histogrammed on its grid, beside (or compared with) the
@@ -207,11 +212,7 @@ int cmd_sample(const SampleRequest& rq, const std::string& command_line) {
   if (!rq.compare_path.empty()) compare = fplab::read_grid_comparison(rq.compare_path, spec);
   spdlog::info("resolved case ({}):\n{}", rq.case_path, spec.resolved_yaml);
 
-  auto writers = fplab::make_writers(spec);
-  if (spec.output.has("png"))
-    writers.push_back(fplab::vtk_viz("output.formats: png").make_png_writer(spec));
-  std::vector<fplab::OutputSink*> sinks;
-  for (auto& w : writers) sinks.push_back(w.get());
+  GridWriters writers(spec);
   auto particle_writers = fplab::make_particle_writers(spec);
   std::vector<fplab::ParticleSink*> particle_sinks;
   for (auto& w : particle_writers) particle_sinks.push_back(w.get());
@@ -220,9 +221,9 @@ int cmd_sample(const SampleRequest& rq, const std::string& command_line) {
   opts.command_line = command_line;
   opts.compare = compare ? &*compare : nullptr;
   fplab::stop_on_signals();
-  const auto result = fplab::sample_particles(spec, fplab::load_problem_inputs(spec), sinks,
-                                              particle_sinks, opts);
-  writers.clear();  // close files before reporting
+  const auto result = fplab::sample_particles(spec, fplab::load_problem_inputs(spec),
+                                              writers.sinks, particle_sinks, opts);
+  writers.writers.clear();  // close files before reporting
   particle_writers.clear();
   if (result.status == fplab::RunStatus::interrupted) {
     std::fprintf(stderr,
