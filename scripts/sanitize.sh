@@ -30,12 +30,16 @@ sanitize() {
     -R "bad input|SIGINT|SIGTERM|resume|lock:|disk full|corrupt result"
   # Into their own out/<name> folders, as the demo does: the tabulated reverse case reads the
   # forward run's out/moons_forward/result.h5.
-  echo "== sanitize: the shipped cases, all their outputs (libtorch cases need fplab-torch)"
+  echo "== sanitize: the shipped cases, all their outputs, and the particle view of those with a particles block (libtorch cases need fplab-torch)"
   for c in "$root"/cases/*.yaml; do
     grep -q "type: learned" "$c" && { echo "   skip $(basename "$c") (a learned score: libtorch)"; continue; }
     local t0=$SECONDS
     (cd "$root" && "${xvfb[@]}" "$build/fplab" run "$c" -q >/dev/null)
     echo "   ok   $(basename "$c") ($((SECONDS - t0)) s)"
+    grep -q "^particles:" "$c" || continue  # its particle view too, with fewer particles
+    t0=$SECONDS
+    (cd "$root" && "${xvfb[@]}" "$build/fplab" sample "$c" -q --set particles.n=20000 >/dev/null)
+    echo "   ok   fplab sample $(basename "$c") ($((SECONDS - t0)) s)"
   done
 }
 
