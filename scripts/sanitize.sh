@@ -15,6 +15,9 @@ jobs=${JOBS:-$(nproc)}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export OMP_WAIT_POLICY=passive
+# Mesa's llvmpipe draws in the calling thread: LeakSanitizer's tracer once crashed (signal 11,
+# "Tracer caught signal 11") while suspending its worker threads after a render test had passed.
+export LP_NUM_THREADS=0
 
 sanitize() {
   local build=${SANITIZE_BUILD_DIR:-$root/build-sanitize}
@@ -25,7 +28,11 @@ sanitize() {
   local xvfb=(xvfb-run -a -s "-noreset -screen 0 1280x1024x24")
   [ -n "${DISPLAY:-}" ] && xvfb=()
   echo "== sanitize: unit tests, the bad-input table, interruption, resume, lock, disk full, corrupt files"
-  "${xvfb[@]}" ctest --test-dir "$build" --output-on-failure -j 2 -L unit -E "learned"
+  "${xvfb[@]}" ctest --test-dir "$build" --output-on-failure -j 2 -L unit -E "learned|render"
+  # The pictures go through Mesa's OpenGL, whose own allocations LeakSanitizer cannot follow and
+  # whose threads its tracer has crashed on: render tests keep ASan + UBSan, without leak checks.
+  ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" \
+    "${xvfb[@]}" ctest --test-dir "$build" --output-on-failure -j 2 -L unit -R "render" -E "learned"
   "${xvfb[@]}" ctest --test-dir "$build" --output-on-failure -j 2 \
     -R "bad input|SIGINT|SIGTERM|resume|lock:|disk full|corrupt result"
   # Into their own out/<name> folders, as the demo does: the tabulated reverse case reads the

@@ -105,8 +105,7 @@ void ParticleStepper::euler_maruyama(Particles& p, double t, double h, std::uint
     if (!p.alive[k]) continue;
     double dx = ax_[k] * h, dy = ay_[k] * h;
     if (noise) {
-      const auto w = particle_words(seed_, k, step, Purpose::noise);
-      const auto z = random::normal_pair(w[0], w[1]);
+      const auto z = noise_normals(seed_, static_cast<std::uint64_t>(k), step);
       dx += L(0, 0) * z.x + L(0, 1) * z.y;
       dy += L(1, 0) * z.x + L(1, 1) * z.y;
     }
@@ -126,8 +125,7 @@ void ParticleStepper::weak2(Particles& p, double t, double h, std::uint64_t step
   for (std::int64_t k = 0; k < n; ++k) {
     double dx = ax_[k] * h, dy = ay_[k] * h;
     if (noise && p.alive[k]) {
-      const auto w = particle_words(seed_, k, step, Purpose::noise);
-      const auto z = random::normal_pair(w[0], w[1]);
+      const auto z = noise_normals(seed_, static_cast<std::uint64_t>(k), step);
       dx += L(0, 0) * z.x + L(0, 1) * z.y;
       dy += L(1, 0) * z.x + L(1, 1) * z.y;
     }
