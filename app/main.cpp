@@ -1,5 +1,5 @@
-// fplab: the command-line entry (docs/reference.md §3): run, verify, train-score, sample, info,
-// render, view.
+// fplab: the command-line entry (docs/reference.md §3): run, verify, train-score, sample, steady,
+// info, render, view.
 // Exit codes: 0 success; 2 invalid input; 3 numerical failure; 130 / 143 a run stopped by
 // SIGINT / SIGTERM (resumable); 1 anything else.
 //
@@ -8,6 +8,7 @@
 //   fplab run cases/ou_gaussian.yaml --set grid.nx=256 --set grid.ny=256 -o out/fine
 //   fplab verify cases/ou_gaussian.yaml --levels 32,64,128
 //   fplab sample cases/ou_gaussian.yaml --compare out/ou_gaussian/result.h5
+//   fplab steady cases/steady_rotating.yaml
 //   fplab info out/ou_gaussian/result.h5
 //   fplab render out/ou_gaussian/result.h5 --times all
 #include <fmt/format.h>
@@ -46,6 +47,7 @@
 #include "solver/particles/particle_simulation.hpp"
 #include "solver/run_control.hpp"
 #include "solver/simulation.hpp"
+#include "solver/steady_run.hpp"
 #include "viz/render.hpp"  // RenderOptions; the drawing is in libfplab_vtk_viz.so
 #include "viz/viewer.hpp"  // ViewOptions
 
@@ -177,6 +179,31 @@ int cmd_run(const RunRequest& rq, const std::string& command_line) {
     return result.stop_signal == SIGTERM ? 143 : 130;
   }
   print_summary(spec, result);
+  return 0;
+}
+
+// `fplab steady`: the stationary density, solved directly, as one snapshot in the usual files.
+int cmd_steady(const RunRequest& rq, const std::string& command_line) {
+  check_output_dir(rq.out_dir);
+  fplab::CaseSpec spec = fplab::load_case_file(rq.case_path, rq.sets);
+  if (!rq.out_dir.empty()) spec.output.dir = rq.out_dir;
+  const fplab::RunLock lock(spec.output.dir);
+  spdlog::info("resolved case ({}):\n{}", rq.case_path, spec.resolved_yaml);
+  GridWriters writers(spec);
+  const auto r = fplab::solve_steady_case(spec, writers.sinks, command_line,
+                                          fplab::load_problem_inputs(spec));
+  writers.writers.clear();  // close files before reporting
+  fmt::print("fplab steady: {}  ({} / {})\n", spec.name, spec.equation.type,
+             fplab::method_label(spec));
+  fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny, spec.x0,
+             spec.x1, spec.y0, spec.y1, spec.boundary);
+  fmt::print("  solve     assemble {:.3f} s, sparse LU {:.3f} s ({:.3g} non-zeros in L and U{})\n",
+             r.assemble_seconds, r.factorise_seconds, static_cast<double>(r.lu_nonzeros),
+             r.solves > 1 ? ", pinned twice" : "");
+  fmt::print("  residual  |A p|_1 = {:.3g}, relative {:.3g}\n", r.residual, r.residual_relative);
+  fmt::print("  wall      {:.3f} s, peak memory {:.1f} MiB\n", r.wall_seconds,
+             r.peak_memory_bytes / (1024.0 * 1024.0));
+  print_final(r.final_row, spec.output.dir);
   return 0;
 }
 
@@ -313,7 +340,7 @@ struct Options {
 };
 
 struct Subcommands {
-  CLI::App *run, *verify, *train, *info, *render, *view, *sample;
+  CLI::App *run, *verify, *train, *info, *render, *view, *sample, *steady;
 };
 
 // A command on a case file: CASE, -o into `out`, repeatable --set (every occurrence kept), -q.
@@ -351,6 +378,11 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
   c.sample->add_option("--compare", o.compare_path,
                        "a grid run's result.h5 of the same case: adds l1_to_grid and its density");
 
+  c.steady = add_case_command(
+      app, o, "steady",
+      "the stationary density solved directly (finite volumes), with its probability current",
+      o.out_dir, "output directory (overrides output.dir)");
+
   c.info = app.add_subcommand("info", "what a result file holds");
   c.info->add_option("RESULT", o.result_path, "result.h5")->required();
   c.info->add_flag("-q,--quiet", o.quiet, "warnings and errors only");
@@ -385,6 +417,7 @@ Subcommands add_subcommands(CLI::App& app, Options& o) {
 int dispatch(const Subcommands& c, const Options& o, const std::string& command_line) {
   if (*c.run)
     return cmd_run({o.case_path, o.out_dir, o.resume_dir, o.sets, o.quiet}, command_line);
+  if (*c.steady) return cmd_steady({o.case_path, o.out_dir, "", o.sets, o.quiet}, command_line);
   if (*c.sample) return cmd_sample({o.case_path, o.out_dir, o.compare_path, o.sets}, command_line);
   if (*c.verify) return cmd_verify(o.case_path, o.out_dir, o.sets, o.levels_arg, o.refine_arg);
   if (*c.train) {

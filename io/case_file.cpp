@@ -651,8 +651,11 @@ void read_output(const CaseBlock& b, CaseSpec& c) {
   const CaseItem o = b.get("output");
   if (!o.present()) return;
   const CaseBlock ob(o, "a block {dir: folder, formats: [hdf5, vtk, png]}");
-  ob.keys_allowed({"dir", "formats", "store_score", "max_snapshots"}, "the output block");
+  ob.keys_allowed({"dir", "formats", "store_score", "store_current", "max_snapshots"},
+                  "the output block");
   if (const CaseItem v = ob.get("store_score"); v.present()) c.output.store_score = read_bool(v);
+  if (const CaseItem v = ob.get("store_current"); v.present())
+    c.output.store_current = read_bool(v);
   if (const CaseItem v = ob.get("max_snapshots"); v.present())
     c.output.max_snapshots = read_number(v, "a number ≥ 1", [](double x) { return x >= 1; });
   if (const CaseItem d = ob.get("dir"); d.present()) c.output.dir = read_string(d, "a folder");
@@ -1039,6 +1042,8 @@ std::string case_to_yaml(const CaseSpec& c) {
   e << YAML::Key << "dir" << YAML::Value << c.output.dir;
   e << YAML::Key << "formats" << YAML::Value << YAML::Flow << c.output.formats;
   e << YAML::Key << "store_score" << YAML::Value << YAML::TrueFalseBool << c.output.store_score;
+  e << YAML::Key << "store_current" << YAML::Value << YAML::TrueFalseBool
+    << c.output.store_current;
   e << YAML::Key << "max_snapshots" << YAML::Value << number_text(c.output.max_snapshots);
   e << YAML::EndMap;
   e << YAML::Key << "exact" << YAML::Value << c.exact;

@@ -56,6 +56,8 @@ void Hdf5Writer::create(const RunInfo& info) {
                           info.spec ? info.spec->resolved_yaml : std::string());
   const hid_t f = file_.get();
   attr_write_string(f, "sampling", std::string(sampling_name(info.sampling)), h5_path_);
+  // fplab steady: the one snapshot is the stationary density, valid at every t.
+  if (info.stationary) attr_write_string(f, "stationary", "true", h5_path_);
 
   {
     h5::Handle g = group_create(f, "grid", h5_path_);

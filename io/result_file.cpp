@@ -246,6 +246,8 @@ std::string describe_result(const ResultFile& r) {
   else if (status == "failed")
     status_words = "failed (numerical failure; the snapshots before it are kept)";
   fmt::format_to(out, "status      {}\n", status_words);
+  if (attr("stationary") == "true")
+    fmt::format_to(out, "stationary  the one snapshot is the steady state (fplab steady)\n");
   if (!r.times.empty() && !r.diagnostic_names.empty()) {
     std::size_t width = 0;
     for (const auto& n : r.diagnostic_names) width = std::max(width, n.size());

@@ -43,6 +43,8 @@ void SummaryWriter::begin(const RunInfo& info) {
     }
   }
   particles_ = info.density_name == kParticleDensityName;
+  stationary_ = info.stationary;
+  if (stationary_) integrator_ = "steady";  // no time integrator: a direct solve
   if (info.past)  // a resumed run: the series of the run it continues come first
     for (std::size_t k = 0; k < info.past->times.size(); ++k) {
       Snapshot past;
@@ -115,6 +117,12 @@ void SummaryWriter::end(const RunSummary& summary) {
     j["method"] = "particles";
     j["scheme"] = j["integrator"] = summary.particle_scheme;
   }
+  if (stationary_)
+    j["steady"] = {{"residual", summary.residual},
+                   {"residual_relative", summary.residual_relative},
+                   {"assemble_seconds", summary.assemble_seconds},
+                   {"factorise_seconds", summary.factorise_seconds},
+                   {"lu_nonzeros", summary.lu_nonzeros}};
   if (particles_ && spec_) {
     const ParticleSpec& p = spec_->particles;
     j["particles"] = {{"n", p.n},

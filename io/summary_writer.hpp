@@ -19,7 +19,9 @@ namespace fplab {
 // points, theory: {rate, source} or null} (solver/decay_rate.hpp), or null when too few
 // snapshots qualify. Written at end() only (atomically), also for an interrupted or failed run;
 // a summary.json left by an older run is removed at begin(). A resumed run's series include the
-// snapshots it continues from; steps counts from t = 0, wall_seconds this run only.
+// snapshots it continues from; steps counts from t = 0, wall_seconds this run only. A steady
+// state (fplab steady) has integrator "steady" and adds steady {residual, residual_relative,
+// assemble_seconds, factorise_seconds, lu_nonzeros}.
 class SummaryWriter final : public OutputSink {
  public:
   void begin(const RunInfo& info) override;
@@ -30,8 +32,9 @@ class SummaryWriter final : public OutputSink {
   std::string path_, output_dir_;
   std::string name_, equation_, method_, scheme_, integrator_, boundary_;
   nlohmann::ordered_json reverse_;  // reverse runs: T, lambda, score (null otherwise)
-  bool particles_ = false;
-  const CaseSpec* spec_ = nullptr;  // the run's case (alive until end())          // fplab sample: a particles block instead of the method's
+  bool particles_ = false;          // fplab sample: a particles block instead of the method's
+  bool stationary_ = false;         // fplab steady: a steady block instead of time stepping
+  const CaseSpec* spec_ = nullptr;  // the run's case (alive until end())
   // The series whose decay rates are fitted at the end (only those the run reports).
   std::vector<double> times_;
   std::map<std::string, std::vector<double>> decay_series_;

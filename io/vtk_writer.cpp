@@ -72,6 +72,19 @@ void VtkWriter::begin(const RunInfo& info) {
     fields_.back()->SetNumberOfTuples(cells);
     image_->GetCellData()->AddArray(fields_.back());
   }
+  current_ = nullptr;
+  current_x_ = current_y_ = -1;
+  for (std::size_t f = 0; f < field_names_.size(); ++f) {
+    if (field_names_[f] == "current_x") current_x_ = static_cast<int>(f);
+    if (field_names_[f] == "current_y") current_y_ = static_cast<int>(f);
+  }
+  if (current_x_ >= 0 && current_y_ >= 0) {
+    current_ = vtkSmartPointer<vtkDoubleArray>::New();
+    current_->SetName("current");
+    current_->SetNumberOfComponents(3);
+    current_->SetNumberOfTuples(cells);
+    image_->GetCellData()->SetVectors(current_);
+  }
   // ParaView shows a lone .vti's time from this field-data array.
   time_value_ = vtkSmartPointer<vtkDoubleArray>::New();
   time_value_->SetName("TimeValue");
@@ -91,6 +104,17 @@ void VtkWriter::write(const Snapshot& snap) {
   for (std::size_t f = 0; f < fields_.size(); ++f) {
     std::copy(snap.fields[f].second.begin(), snap.fields[f].second.end(), fields_[f]->GetPointer(0));
     fields_[f]->Modified();
+  }
+  if (current_) {
+    const auto jx = snap.fields[static_cast<std::size_t>(current_x_)].second;
+    const auto jy = snap.fields[static_cast<std::size_t>(current_y_)].second;
+    double* v = current_->GetPointer(0);
+    for (std::size_t k = 0; k < jx.size(); ++k) {
+      v[3 * k] = jx[k];
+      v[3 * k + 1] = jy[k];
+      v[3 * k + 2] = 0.0;
+    }
+    current_->Modified();
   }
   time_value_->SetValue(0, snap.t);
   image_->Modified();
@@ -119,7 +143,7 @@ void VtkWriter::write(const Snapshot& snap) {
 
 void VtkWriter::end(const RunSummary& /*summary*/) {
   image_ = nullptr;
-  density_ = time_value_ = nullptr;
+  density_ = time_value_ = current_ = nullptr;
   fields_.clear();
 }
 

@@ -33,6 +33,10 @@ class VtkWriter final : public OutputSink {
   vtkSmartPointer<vtkImageData> image_;
   vtkSmartPointer<vtkDoubleArray> density_, time_value_;
   std::vector<vtkSmartPointer<vtkDoubleArray>> fields_;
+  // (current_x, current_y, 0) as the cell vectors "current" when both are stored (for ParaView's
+  // Stream Tracer and Glyph filters, which want one 3-component array).
+  vtkSmartPointer<vtkDoubleArray> current_;
+  int current_x_ = -1, current_y_ = -1;  // their positions in fields_
 };
 
 // The .pvd collection text listing (time, file) pairs, times with 17 significant digits.

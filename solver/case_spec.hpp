@@ -119,6 +119,7 @@ struct OutputSpec {
   std::string dir = "out/case";
   std::vector<std::string> formats{"hdf5", "vtk", "png"};
   bool store_score = false;  // write /fields/score_x, score_y (∇ log p of each snapshot)
+  bool store_current = false;  // write /fields/current_x, current_y (J = f p − d D ∇p)
   double max_snapshots = 1e4;  // a run with more output times is refused (run_checks.hpp)
   bool has(const std::string& f) const {
     for (const auto& x : formats)

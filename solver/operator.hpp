@@ -56,6 +56,15 @@ class SpatialOperator {
   // Stable explicit dt of nonstiff_rhs alone (IMEX steps are bounded by it).
   virtual double max_stable_dt_nonstiff(double t) const { return max_stable_dt(t); }
 
+  // The probability current J = f p − K ∇p at the cell centres into jx, jy: the discrete face
+  // fluxes explicit_rhs differences, averaged over each cell's two faces per direction (so the
+  // divergence of the face fluxes is exactly the drift and diffusion part of the update). False,
+  // and nothing written, when the discretisation has no face fluxes.
+  virtual bool current(std::span<const double> /*u*/, double /*t*/, std::span<double> /*jx*/,
+                       std::span<double> /*jy*/) {
+    return false;
+  }
+
   // Called by the driver after each accepted step (e.g. to accumulate boundary outflow).
   virtual void accept_step(std::span<const double> /*u*/, double /*t*/, double /*dt*/) {}
 

@@ -43,6 +43,8 @@ struct RunInfo {
   std::vector<std::string> field_names;
   Sampling sampling = Sampling::cell_average;  // what density/exact values are (docs/reference.md §2)
   const PastOutputs* past = nullptr;           // set when the run resumes an earlier one
+  // A steady state (`fplab steady`): one snapshot, the stationary density, valid at every t.
+  bool stationary = false;
 };
 
 struct Snapshot {
@@ -77,6 +79,11 @@ struct RunSummary {
   std::string particle_scheme;
   std::size_t particles_alive = 0;
   double particle_steps_per_second = 0.0;
+  // A steady state (RunInfo::stationary): ‖A p‖₁ dx dy and ‖A p‖∞/(‖A‖∞‖p‖∞) of the generator A
+  // at the solution, and the cost of the direct solve.
+  double residual = 0.0, residual_relative = 0.0;
+  double assemble_seconds = 0.0, factorise_seconds = 0.0;
+  std::size_t lu_nonzeros = 0;
 };
 
 class OutputSink {

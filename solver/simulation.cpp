@@ -12,6 +12,7 @@
 
 #include "solver/density.hpp"
 #include "solver/diagnostics.hpp"
+#include "solver/discretisation.hpp"
 #include "solver/equations/equation.hpp"
 #include "solver/errors.hpp"
 #include "solver/run_checks.hpp"
@@ -99,6 +100,15 @@ Simulation::Simulation(const CaseSpec& spec, ProblemInputs inputs)
     score_y_.resize(g.size());
   }
   if (eq.has_score_error()) score_error_.resize(g.size());
+  if (spec.output.store_current) {
+    current_x_.resize(g.size());
+    current_y_.resize(g.size());
+    if (!pb_.op->current(u_, 0.0, current_x_, current_y_))
+      throw InputError(locate_in_case(
+          spec, "output.store_current: the probability current is the finite-volume face flux; "
+                "the " + method_label(spec) + " method has none (use solver.method: "
+                "finite_volume)"));
+  }
 }
 
 // dt: fixed from the case, or cfl × the operator's stability bound (re-evaluated each step when
@@ -129,11 +139,13 @@ RunInfo Simulation::run_info(const SimulationOptions& opts) const {
   return info;
 }
 
-std::array<std::pair<const char*, std::span<const double>>, 4> Simulation::fields() const {
+std::array<std::pair<const char*, std::span<const double>>, 6> Simulation::fields() const {
   return {{{"exact", exact_},
            {"score_x", score_x_},
            {"score_y", score_y_},
-           {"score_error", score_error_}}};
+           {"score_error", score_error_},
+           {"current_x", current_x_},
+           {"current_y", current_y_}}};
 }
 
 const DiagnosticRow& Simulation::notify(std::span<OutputSink* const> sinks, int index, double t,
@@ -143,6 +155,7 @@ const DiagnosticRow& Simulation::notify(std::span<OutputSink* const> sinks, int 
   append_target_diagnostics(pb_.grid, u_, target_, row_);
   if (pb_.op->has_outflow()) row_.emplace_back("outflow", pb_.op->outflow());
   if (!score_x_.empty()) score_from_density(pb_.grid, u_, score_x_, score_y_);
+  if (!current_x_.empty()) pb_.op->current(u_, t, current_x_, current_y_);
   if (!score_error_.empty())
     row_.emplace_back("score_error", pb_.equation->score_error(pb_.grid, t, score_error_));
   Snapshot snap;

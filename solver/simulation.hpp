@@ -64,7 +64,7 @@ class Simulation {
                  const SimulationResult& result) const;
   RunInfo run_info(const SimulationOptions& opts) const;
   // The optional fields by their stored names (docs/reference.md §6); an empty one is not stored.
-  std::array<std::pair<const char*, std::span<const double>>, 4> fields() const;
+  std::array<std::pair<const char*, std::span<const double>>, 6> fields() const;
   const DiagnosticRow& notify(std::span<OutputSink* const> sinks, int index, double t,
                               std::size_t steps, double dt);
 
@@ -72,6 +72,7 @@ class Simulation {
   ProblemInputs inputs_;
   Problem pb_;
   std::vector<double> u_, p_eq_, exact_, target_, score_x_, score_y_, score_error_;
+  std::vector<double> current_x_, current_y_;  // output.store_current
   bool coefficients_vary_ = false;
   DiagnosticRow row_;
   RunState state_;  // of the last snapshot, handed to the sinks with it

@@ -22,6 +22,7 @@ class PngWriter final : public OutputSink {
   void begin(const RunInfo& info) override {
     grid_ = info.grid;
     density_name_ = info.density_name;
+    stationary_ = info.stationary;
     if (info.spec != nullptr) {
       case_name_ = info.spec->name;
       theories_ = decay_rate_theories(*info.spec);
@@ -37,12 +38,13 @@ class PngWriter final : public OutputSink {
   }
 
   void write(const Snapshot& snap) override {
-    DensityPicture pic =
-        viz::density_picture_fitted(grid_, fmt::format("{}  t = {:.4g}", case_name_, snap.t));
+    DensityPicture pic = viz::density_picture_fitted(grid_, title(snap));
     pic.colorbar_label = density_name_;
     render_density_png(
         grid_, snap.density, pic,
         (std::filesystem::path(png_dir_) / viz::density_png_name(snap.index)).string());
+    const auto jx = snap.field("current_x"), jy = snap.field("current_y");
+    if (!jx.empty() && !jy.empty() && viz::display_available()) current_picture(snap, jx, jy);
     add_row(snap.t, snap.diagnostics);
   }
 
@@ -51,6 +53,26 @@ class PngWriter final : public OutputSink {
   }
 
  private:
+  // current_NNNN.png: the density with the streamlines of the probability current over it.
+  void current_picture(const Snapshot& snap, std::span<const double> jx,
+                       std::span<const double> jy) const {
+    viz::Panel panel{snap.density, viz::scale_resolved({}, snap.density),
+                     "density and streamlines of the probability current J"};
+    panel.colorbar_label = density_name_;
+    panel.vector_x = jx;
+    panel.vector_y = jy;
+    const std::vector<viz::Panel> panels{panel};
+    const auto [w, h] = viz::panels_size_fitted(grid_, panels, true);
+    viz::render_panels_png(
+        grid_, panels, title(snap), w, h,
+        (std::filesystem::path(png_dir_) / fmt::format("current_{:04d}.png", snap.index)).string());
+  }
+
+  std::string title(const Snapshot& snap) const {
+    return stationary_ ? case_name_ + "  steady state"
+                       : fmt::format("{}  t = {:.4g}", case_name_, snap.t);
+  }
+
   void add_row(double t, const DiagnosticRow* row) {
     times_.push_back(t);
     // Every column gets a value at every time (NaN for one a row lacks), so series stay aligned.
@@ -67,6 +89,7 @@ class PngWriter final : public OutputSink {
   std::string case_name_;
   Grid2D grid_;
   std::string density_name_ = "density";
+  bool stationary_ = false;  // fplab steady: one snapshot valid at every t
   std::string png_dir_;
   std::vector<double> times_;
   std::map<std::string, std::vector<double>> columns_;

@@ -51,6 +51,9 @@ struct Panel {
   // Points drawn over the field (a particle scatter) in domain units, as small red dots (a colour
   // no map here uses); none when empty. Drawn only with an X server.
   std::span<const double> points_x{}, points_y{};
+  // A vector field at the cell centres (the probability current) drawn over the field as white
+  // streamlines, seeded on a regular lattice; none when empty. Drawn only with an X server.
+  std::span<const double> vector_x{}, vector_y{};
 };
 
 // The panel's field as image data, one point per cell (origin x0, y0 and spacing sx, sy in the

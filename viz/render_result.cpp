@@ -93,7 +93,24 @@ Ranges ranges_fixed(const ResultFile& r, const viz::Reference& ref,
   return rg;
 }
 
-// The grid result's pictures (beside its reference when it has one) and surface views.
+// current_NNNN.png: the density with the streamlines of the probability current J over it.
+std::string current_picture(const ResultFile& r, const Frame& f, const ColourScale& scale,
+                            const std::string& title, const std::filesystem::path& dir, int k,
+                            const RenderOptions& o) {
+  const std::vector<double> jx = r.read_field("current_x", k), jy = r.read_field("current_y", k);
+  viz::Panel panel{f.density, scale, "density and streamlines of the probability current J"};
+  panel.vector_x = jx;
+  panel.vector_y = jy;
+  const std::vector<viz::Panel> panels{panel};
+  auto [w, h] = viz::panels_size_fitted(r.grid, panels, true);
+  if (o.width > 0) std::tie(w, h) = std::pair{o.width, o.height};
+  const std::string path = (dir / fmt::format("current_{:04d}.png", k)).string();
+  viz::render_panels_png(r.grid, panels, title, w, h, path);
+  return path;
+}
+
+// The grid result's pictures (beside its reference when it has one), the current's streamlines
+// when the result stores J (current_NNNN.png, needs an X server) and surface views.
 std::vector<std::string> density_pictures(const ResultFile& r, const std::vector<int>& picked,
                                           const std::filesystem::path& dir,
                                           const RenderOptions& o) {
@@ -115,6 +132,8 @@ std::vector<std::string> density_pictures(const ResultFile& r, const std::vector
     if (o.width > 0) std::tie(w, h) = std::pair{o.width, o.height};
     written.push_back(viz::frame_png_path(dir, o, k, static_cast<int>(n)));
     viz::render_panels_png(r.grid, panels, heading, w, h, written.back());
+    if (r.has_field("current_x") && r.has_field("current_y") && viz::display_available())
+      written.push_back(current_picture(r, f, panels.front().scale, title, dir, k, o));
     if (!o.surface || !viz::display_available()) continue;
     written.push_back((dir / fmt::format("surface_{:04d}.png", k)).string());
     viz::render_surface_png(r.grid, f.density, panels.front().scale, title, o.width > 0 ? w : 900,

@@ -57,6 +57,8 @@ class FVOperator final : public SpatialOperator {
   bool assembly_depends_on_time(ImplicitPart part) const override;
   void nonstiff_rhs(std::span<const double> u, double t, std::span<double> out) override;
   double max_stable_dt_nonstiff(double t) const override;
+  bool current(std::span<const double> u, double t, std::span<double> jx,
+               std::span<double> jy) override;
   bool has_outflow() const override { return dirichlet_; }
   double outflow() const override { return outflow_; }
   void restore_outflow(double outflow) override { outflow_ = outflow; }
@@ -97,6 +99,10 @@ class FVOperator final : public SpatialOperator {
   double mass_of(std::span<const double> u) const;
   // The terms `terms` (a Term mask) of the right-hand side; no side effects.
   void rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms);
+  // The fused sweep over the rows: row_done(j, w) once row j's x-face fluxes (w.fx) and the
+  // y-face rows below and above it (w.g_lo, w.g_hi) are in w.
+  template <class RowDone>
+  void sweep(const Stage& s, RowDone row_done);
   Stage stage_of(std::span<const double> u, double t, unsigned terms);
   void fill_ghost_rows(const double* u);
   const double* row_ptr(const Stage& s, int j) const;
@@ -577,8 +583,8 @@ void FVOperator::update_row(const Stage& s, int j, const RowScratch& w, double* 
 // One fused sweep: each thread takes a block of rows, carrying the y-face row between two of its
 // rows from one to the next (the face row at a block's edge is computed by both neighbours, the
 // same number from the same code, so the fluxes still cancel pairwise).
-void FVOperator::rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms) {
-  const Stage s = stage_of(u, t, terms);
+template <class RowDone>
+void FVOperator::sweep(const Stage& s, RowDone row_done) {
   if (dirichlet_) fill_ghost_rows(s.u);
 #pragma omp parallel num_threads(teams()) if (g_.size() >= kParallelMinCells)
   {
@@ -590,10 +596,32 @@ void FVOperator::rhs(std::span<const double> u, double t, std::span<double> out,
     for (int j = j0; j < j1; ++j) {
       y_faces(s, j + 1, w, w.g_hi.data());
       x_faces(s, j, w);
-      update_row(s, j, w, out.data());
+      row_done(j, w);
       std::swap(w.g_lo, w.g_hi);
     }
   }
+}
+
+void FVOperator::rhs(std::span<const double> u, double t, std::span<double> out, unsigned terms) {
+  const Stage s = stage_of(u, t, terms);
+  sweep(s, [&](int j, const RowScratch& w) { update_row(s, j, w, out.data()); });
+}
+
+// The face fluxes of drift and diffusion (relaxation moves no mass in space), averaged to the
+// cell centres: J_x = (F_{i−½} + F_{i+½})/2, J_y = (G_{j−½} + G_{j+½})/2.
+bool FVOperator::current(std::span<const double> u, double t, std::span<double> jx,
+                         std::span<double> jy) {
+  const Stage s = stage_of(u, t, kDrift | kDiffusion);
+  sweep(s, [&](int j, const RowScratch& w) {
+    const std::size_t r = static_cast<std::size_t>(j) * nx_;
+    const double *F = w.fx.data(), *G_lo = w.g_lo.data(), *G_hi = w.g_hi.data();
+#pragma omp simd
+    for (int i = 0; i < nx_; ++i) {
+      jx[r + i] = 0.5 * (F[i] + F[i + 1]);
+      jy[r + i] = 0.5 * (G_lo[i] + G_hi[i]);
+    }
+  });
+  return true;
 }
 
 // Forward Euler stability of the combined scheme, written u' = u + dt L u:

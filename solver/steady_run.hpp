@@ -1,0 +1,31 @@
+// `fplab steady`: the stationary density of a case with time-independent coefficients, solved
+// directly (solver/steady_state.hpp), with its diagnostics, its probability current and one
+// snapshot to the output sinks (marked stationary).
+#pragma once
+#include <span>
+#include <string>
+
+#include "solver/case_spec.hpp"
+#include "solver/output_sink.hpp"
+#include "solver/problem.hpp"
+
+namespace fplab {
+
+struct SteadyRunResult {
+  DiagnosticRow final_row;
+  double residual = 0.0, residual_relative = 0.0;
+  double wall_seconds = 0.0, assemble_seconds = 0.0, factorise_seconds = 0.0;
+  double peak_memory_bytes = 0.0;
+  std::size_t lu_nonzeros = 0;
+  int solves = 0;
+  std::vector<double> density, current_x, current_y;
+};
+
+// InputError (file, line and key) for a case without a unique normalisable steady state the
+// finite-volume generator can give: another equation than fokker_planck or heat, a spectral
+// method, a nonlinear (limited) scheme, absorbing walls, coefficients that change with t, no
+// diffusion. NumericalError when the solve finds the steady state not unique.
+SteadyRunResult solve_steady_case(const CaseSpec& spec, std::span<OutputSink* const> sinks,
+                                  const std::string& command_line, ProblemInputs inputs = {});
+
+}  // namespace fplab

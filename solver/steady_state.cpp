@@ -1,0 +1,132 @@
+// Direct steady states (see steady_state.hpp).
+#include "solver/steady_state.hpp"
+
+#include <Eigen/SparseLU>
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <random>
+
+#include "solver/errors.hpp"
+#include "solver/wall_clock.hpp"
+
+namespace fplab {
+namespace {
+
+using LU = Eigen::SparseLU<SparseMatrix, Eigen::COLAMDOrdering<int>>;
+
+// A with row c replaced by s e_cᵀ (the pattern kept: the row's other entries become explicit
+// zeros, the diagonal exists structurally in every assembled operator).
+SparseMatrix pinned_matrix(const SparseMatrix& A, int c, double s) {
+  SparseMatrix M = A;
+  for (Eigen::Index col = 0; col < M.outerSize(); ++col)
+    for (SparseMatrix::InnerIterator it(M, col); it; ++it)
+      if (it.row() == c) it.valueRef() = col == c ? s : 0.0;
+  return M;
+}
+
+// max_i |A_ii|: the pinned row's scale, so the replaced equation is as large as its neighbours.
+double diagonal_scale(const SparseMatrix& A) {
+  double s = 0.0;
+  for (Eigen::Index k = 0; k < A.outerSize(); ++k) s = std::max(s, std::abs(A.coeff(k, k)));
+  return s > 0.0 ? s : 1.0;
+}
+
+// ‖A‖∞: the largest absolute row sum.
+double norm_inf(const SparseMatrix& A) {
+  std::vector<double> rows(static_cast<std::size_t>(A.rows()), 0.0);
+  for (Eigen::Index col = 0; col < A.outerSize(); ++col)
+    for (SparseMatrix::InnerIterator it(A, col); it; ++it)
+      rows[static_cast<std::size_t>(it.row())] += std::abs(it.value());
+  return *std::max_element(rows.begin(), rows.end());
+}
+
+int argmax(std::span<const double> v) {
+  return static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+// A second null vector of A makes the pinned matrix M singular; round-off may hide that from the
+// pivots, not from ‖M⁻¹‖: ‖M⁻¹ z‖/‖z‖ for a fixed pseudo-random z (a lower bound of ‖M⁻¹‖, close
+// to it for a generic z) times ‖M‖ estimates the condition number, ~10⁴–10⁷ for a well-posed
+// problem on 64²–1024² and ~1/ε when the null space has more than one dimension.
+void check_unique(const SparseMatrix& M, const LU& lu) {
+  std::mt19937_64 gen(20261203);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  Eigen::VectorXd z(M.rows());
+  for (Eigen::Index i = 0; i < z.size(); ++i) z[i] = u(gen);
+  const Eigen::VectorXd x = lu.solve(z);
+  const double kappa = norm_inf(M) * x.cwiseAbs().maxCoeff() / z.cwiseAbs().maxCoeff();
+  if (!(kappa < 1e12))
+    throw NumericalError(fmt::format(
+        "the steady state is not unique: the generator's null space has more than one "
+        "dimension (condition number of the pinned system ~{:.1e}), as when the diffusion misses "
+        "a direction the drift does not mix",
+        kappa));
+}
+
+// One pinned solve: p with A p = 0 off row c and p_c = 1, scaled to ∫p = 1.
+Eigen::VectorXd pinned_solve(const SparseMatrix& A, int c, const Grid2D& g, SteadyState& out) {
+  const double s = diagonal_scale(A);
+  const SparseMatrix M = pinned_matrix(A, c, s);
+  const auto t0 = Clock::now();
+  LU lu;
+  lu.analyzePattern(M);
+  lu.factorize(M);
+  out.factorise_seconds += seconds_since(t0);
+  if (lu.info() != Eigen::Success)
+    throw NumericalError(
+        "the steady state is not unique: the generator's null space has more than one dimension "
+        "(the sparse LU found the pinned system singular), as when the diffusion misses a "
+        "direction the drift does not mix");
+  out.lu_nonzeros = static_cast<std::size_t>(lu.nnzL() + lu.nnzU());
+  check_unique(M, lu);
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(A.rows());
+  rhs[c] = s;
+  Eigen::VectorXd p = lu.solve(rhs);
+  const double mass = p.sum() * g.cell_area();
+  if (!std::isfinite(mass) || !(std::abs(mass) > 0.0))
+    throw NumericalError("the steady state is not finite: the pinned system is singular to "
+                         "working precision (the generator's null space is not one-dimensional)");
+  p /= mass;
+  ++out.solves;
+  out.pinned = c;
+  return p;
+}
+
+}  // namespace
+
+SteadyState solve_steady_state(SpatialOperator& op, const Grid2D& g,
+                               std::span<const double> guess) {
+  if (const auto why = op.assembly_unavailable(ImplicitPart::whole); !why.empty())
+    throw InputError(why);
+  SteadyState out;
+  const auto t0 = Clock::now();
+  SparseMatrix A;
+  std::vector<double> b(g.size());
+  op.assemble(ImplicitPart::whole, 0.0, A, b);
+  out.assemble_seconds = seconds_since(t0);
+  // An affine part (a source) would make the problem A p = −b, not a null space.
+  if (*std::max_element(b.begin(), b.end(), [](double x, double y) {
+        return std::abs(x) < std::abs(y);
+      }) != 0.0)
+    throw InputError("the operator has a source term (b ≠ 0): its steady state is not a null "
+                     "vector");
+  Eigen::VectorXd p = pinned_solve(A, argmax(guess), g, out);
+  // Pinned where p is tiny, the replaced equation carried little weight: pin again at the peak.
+  const int peak = static_cast<int>(std::max_element(p.data(), p.data() + p.size()) - p.data());
+  if (p[out.pinned] < 1e-3 * p[peak]) p = pinned_solve(A, peak, g, out);
+
+  const Eigen::VectorXd r = A * p;
+  out.residual = r.cwiseAbs().sum() * g.cell_area();
+  out.residual_relative = r.cwiseAbs().maxCoeff() / (norm_inf(A) * p.cwiseAbs().maxCoeff());
+  // The pinned equation holds too when the columns of A sum to zero (mass conservation): a
+  // larger residual means the factorisation lost the solution to round-off.
+  if (!(out.residual_relative <= 1e-8))
+    throw NumericalError(fmt::format(
+        "the steady state could not be solved accurately: it leaves a relative residual {:.3g}",
+        out.residual_relative));
+  out.density.assign(p.data(), p.data() + p.size());
+  return out;
+}
+
+}  // namespace fplab
