@@ -123,7 +123,10 @@ std::vector<std::string> density_pictures(const ResultFile& r, const std::vector
     const Frame f = frame_read(r, ref, k);
     Ranges rg = fixed;
     if (o.per_frame) rg.add(f);
-    const std::string title = fmt::format("{}  t = {:.4g}", name, f.t);
+    const auto stationary = r.attributes.find("stationary");
+    const std::string title = stationary != r.attributes.end() && stationary->second == "true"
+                                  ? name + "  steady state"
+                                  : fmt::format("{}  t = {:.4g}", name, f.t);
     const auto panels = frame_panels(f, ref, rg, o, title);
     const std::string heading = ref.kind == viz::Reference::Kind::none
                                     ? ""
