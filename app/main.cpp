@@ -193,8 +193,8 @@ int cmd_steady(const RunRequest& rq, const std::string& command_line) {
   const auto r = fplab::solve_steady_case(spec, writers.sinks, command_line,
                                           fplab::load_problem_inputs(spec));
   writers.writers.clear();  // close files before reporting
-  fmt::print("fplab steady: {}  ({} / {})\n", spec.name, spec.equation.type,
-             fplab::method_label(spec));
+  fmt::print("fplab steady: {}  ({} / finite_volume / {})\n", spec.name, spec.equation.type,
+             r.scheme);
   fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny, spec.x0,
              spec.x1, spec.y0, spec.y1, spec.boundary);
   fmt::print("  solve     assemble {:.3f} s, sparse LU {:.3f} s ({:.3g} non-zeros in L and U{})\n",

@@ -43,7 +43,7 @@ void check_steady_case(const CaseSpec& spec) {
 CaseSpec with_linear_scheme(const CaseSpec& spec) {
   CaseSpec linear = spec;
   if (!make_flux_scheme(spec.solver.scheme)->is_linear()) {
-    spdlog::warn("solver.scheme {} is nonlinear (limited) and cannot be assembled: fplab steady "
+    spdlog::info("solver.scheme {} is nonlinear (limited) and cannot be assembled: fplab steady "
                  "uses chang_cooper",
                  spec.solver.scheme);
     linear.solver.scheme = "chang_cooper";
@@ -95,13 +95,14 @@ SteadyRunResult solve_steady_case(const CaseSpec& case_spec, std::span<OutputSin
   check_domain(case_spec);
   check_steady_case(case_spec);
   const CaseSpec spec = with_linear_scheme(case_spec);
+  SteadyRunResult r;
+  r.scheme = spec.solver.scheme;
   Problem pb = steady_problem(spec, inputs);
   const Grid2D& g = pb.grid;
   std::vector<double> guess(g.size());
   initial_state(spec, pb, inputs, guess);  // only picks where the solve is pinned
 
   const SteadyState st = solve_steady_state(*pb.op, g, guess);
-  SteadyRunResult r;
   r.density = st.density;
   r.residual = st.residual;
   r.residual_relative = st.residual_relative;

@@ -12,6 +12,7 @@
 namespace fplab {
 
 struct SteadyRunResult {
+  std::string scheme;  // the flux scheme solved with (chang_cooper in place of a limited one)
   DiagnosticRow final_row;
   double residual = 0.0, residual_relative = 0.0;
   double wall_seconds = 0.0, assemble_seconds = 0.0, factorise_seconds = 0.0;

@@ -61,7 +61,8 @@ CommandResult run_bad(const std::string& command, const std::string& case_arg,
   std::string out;  // every command that writes gets -o into the scratch folder, unless given one
   if (args.find("-o ") != std::string::npos)
     out = "";
-  else if (command == "run" || command == "verify" || command == "render" || command == "sample")
+  else if (command == "run" || command == "verify" || command == "render" || command == "sample" ||
+           command == "steady")
     out = " -o " + (dir / "out").string();
   else if (command == "train-score")
     out = " -o " + (dir / "score.pt").string();
