@@ -3,7 +3,7 @@
 #   sanitize  GCC, AddressSanitizer + UndefinedBehaviorSanitizer (an undefined-behaviour report
 #             aborts), in build-sanitize/: the unit tests, the bad-input table, the interruption,
 #             resume, lock, disk-full and corrupt-file tests, and every shipped case that needs no
-#             libtorch, run whole.
+#             libtorch, run whole, and `fplab steady` on two of them.
 #   fuzz [S]  clang + libFuzzer (with both sanitizers), in build-fuzz/: replay the inputs of
 #             fuzz/regressions/, then fuzz each target S seconds (default 60) from its seeds.
 # Only what these need is built (a sanitized build of everything, benchmarks included, takes
@@ -47,6 +47,12 @@ sanitize() {
     t0=$SECONDS
     (cd "$root" && "${xvfb[@]}" "$build/fplab" sample "$c" -q --set particles.n=20000 >/dev/null)
     echo "   ok   fplab sample $(basename "$c") ($((SECONDS - t0)) s)"
+  done
+  # The direct steady states: a non-equilibrium one (rotating OU) and a double well's equilibrium.
+  for c in steady_rotating potential_double_well; do
+    (cd "$root" && "$build/fplab" steady "cases/$c.yaml" -q --set 'output.formats=[hdf5, vtk]' \
+      -o "out/$c/steady" >/dev/null)
+    echo "   ok   fplab steady $c.yaml"
   done
 }
 
