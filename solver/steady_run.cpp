@@ -102,7 +102,7 @@ SteadyRunResult solve_steady_case(const CaseSpec& case_spec, std::span<OutputSin
   std::vector<double> guess(g.size());
   initial_state(spec, pb, inputs, guess);  // only picks where the solve is pinned
 
-  const SteadyState st = solve_steady_state(*pb.op, g, guess);
+  const SteadyState st = solve_steady_state(*pb.op, g, guess, spec.boundary == "periodic");
   r.density = st.density;
   r.residual = st.residual;
   r.residual_relative = st.residual_relative;

@@ -3,8 +3,8 @@
 // to zero — the scheme conserves mass — and, for a connected grid with diffusion, the null vector
 // is unique up to scale), so one equation of A p = 0 is redundant. It is replaced by p_c = 1 at a
 // cell c where the density is large ("pinning"), the system is solved by sparse LU (Eigen's
-// SparseLU, COLAMD ordering) and p is scaled to ∫p = 1. Pinning keeps the 5- or 9-point sparsity
-// (a bordered system would add a dense row and column).
+// SparseLU on the grid renumbered by nested dissection) and p is scaled to ∫p = 1. Pinning keeps
+// the 5- or 9-point sparsity (a bordered system would add a dense row and column).
 #pragma once
 #include <span>
 #include <string>
@@ -26,11 +26,11 @@ struct SteadyState {
   std::size_t lu_nonzeros = 0;    // of the L and U factors: the solve's memory
 };
 
-// The stationary density of `op` on `g`. `guess` (a density, e.g. the case's initial one) only
+// The stationary density of `op` on `g` (`periodic`: its walls wrap). `guess` (a density, e.g. the case's initial one) only
 // chooses the pinned cell. NumericalError with one sentence when the null space is not
 // one-dimensional (the factorisation finds the pinned system singular, or p does not satisfy
 // A p = 0 to round-off) or when p is not finite; InputError when op cannot be assembled.
 SteadyState solve_steady_state(SpatialOperator& op, const Grid2D& g,
-                               std::span<const double> guess);
+                               std::span<const double> guess, bool periodic);
 
 }  // namespace fplab
