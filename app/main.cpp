@@ -197,10 +197,11 @@ int cmd_steady(const RunRequest& rq, const std::string& command_line) {
              r.scheme);
   fmt::print("  grid      {} x {} on [{}, {}] x [{}, {}], boundary {}\n", spec.nx, spec.ny, spec.x0,
              spec.x1, spec.y0, spec.y1, spec.boundary);
+  const fplab::SteadyState& st = r.solve;
   fmt::print("  solve     assemble {:.3f} s, sparse LU {:.3f} s ({:.3g} non-zeros in L and U{})\n",
-             r.assemble_seconds, r.factorise_seconds, static_cast<double>(r.lu_nonzeros),
-             r.solves > 1 ? ", pinned twice" : "");
-  fmt::print("  residual  |A p|_1 = {:.3g}, relative {:.3g}\n", r.residual, r.residual_relative);
+             st.assemble_seconds, st.factorise_seconds, static_cast<double>(st.lu_nonzeros),
+             st.solves > 1 ? ", pinned twice" : "");
+  fmt::print("  residual  |A p|_1 = {:.3g}, relative {:.3g}\n", st.residual, st.residual_relative);
   fmt::print("  wall      {:.3f} s, peak memory {:.1f} MiB\n", r.wall_seconds,
              r.peak_memory_bytes / (1024.0 * 1024.0));
   print_final(r.final_row, spec.output.dir);

@@ -61,8 +61,8 @@ void BM_direct(benchmark::State& state) {
     const auto r = fplab::solve_steady_case(c, {}, "");
     total += fplab::seconds_since(t0);
     runs += 1.0;
-    state.counters["lu_nonzeros"] = static_cast<double>(r.lu_nonzeros);
-    state.counters["residual"] = r.residual;
+    state.counters["lu_nonzeros"] = static_cast<double>(r.solve.lu_nonzeros);
+    state.counters["residual"] = r.solve.residual;
   }
   finish(state, "direct", total, runs);
 }

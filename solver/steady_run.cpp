@@ -87,6 +87,35 @@ RunInfo steady_info(const CaseSpec& spec, const Problem& pb, const std::string& 
   return info;
 }
 
+// The one stationary snapshot to every sink, and the summary that ends them.
+void write_steady(const RunInfo& info, std::span<const double> p_eq, SteadyRunResult& r,
+                  std::span<OutputSink* const> sinks, Clock::time_point t0) {
+  Snapshot snap;
+  snap.density = r.solve.density;
+  if (!p_eq.empty()) snap.fields.emplace_back("exact", p_eq);
+  snap.fields.emplace_back("current_x", r.current_x);
+  snap.fields.emplace_back("current_y", r.current_y);
+  snap.diagnostics = &r.final_row;
+  const RunState state;
+  snap.state = &state;
+  for (auto* s : sinks) s->begin(info);
+  for (auto* s : sinks) s->write(snap);
+  r.wall_seconds = seconds_since(t0);
+  r.peak_memory_bytes = peak_resident_bytes();
+  RunSummary summary;
+  summary.wall_seconds = r.wall_seconds;
+  summary.peak_memory_bytes = r.peak_memory_bytes;
+  summary.peak_memory_grid_arrays =
+      r.peak_memory_bytes / (sizeof(double) * static_cast<double>(info.grid.size()));
+  summary.final_row = r.final_row;
+  summary.residual = r.solve.residual;
+  summary.residual_relative = r.solve.residual_relative;
+  summary.assemble_seconds = r.solve.assemble_seconds;
+  summary.factorise_seconds = r.solve.factorise_seconds;
+  summary.lu_nonzeros = r.solve.lu_nonzeros;
+  for (auto* s : sinks) s->end(summary);
+}
+
 }  // namespace
 
 SteadyRunResult solve_steady_case(const CaseSpec& case_spec, std::span<OutputSink* const> sinks,
@@ -102,17 +131,10 @@ SteadyRunResult solve_steady_case(const CaseSpec& case_spec, std::span<OutputSin
   std::vector<double> guess(g.size());
   initial_state(spec, pb, inputs, guess);  // only picks where the solve is pinned
 
-  const SteadyState st = solve_steady_state(*pb.op, g, guess, spec.boundary == "periodic");
-  r.density = st.density;
-  r.residual = st.residual;
-  r.residual_relative = st.residual_relative;
-  r.assemble_seconds = st.assemble_seconds;
-  r.factorise_seconds = st.factorise_seconds;
-  r.lu_nonzeros = st.lu_nonzeros;
-  r.solves = st.solves;
+  r.solve = solve_steady_state(*pb.op, g, guess, spec.boundary == "periodic");
   r.current_x.resize(g.size());
   r.current_y.resize(g.size());
-  pb.op->current(r.density, 0.0, r.current_x, r.current_y);
+  pb.op->current(r.solve.density, 0.0, r.current_x, r.current_y);
 
   // Where the equilibrium is known in closed form (potential drift, linear drift), the errors
   // are against it: the stationary density of the PDE, so they are the discretisation's.
@@ -122,34 +144,9 @@ SteadyRunResult solve_steady_case(const CaseSpec& case_spec, std::span<OutputSin
     p_eq.resize(g.size());
     eq.equilibrium(g, p_eq, pb.sampling);
   }
-  r.final_row = compute_diagnostics(g, r.density, p_eq, p_eq);
-  r.final_row.emplace_back("residual", r.residual);
-
-  const RunInfo info = steady_info(spec, pb, command_line, !p_eq.empty());
-  Snapshot snap;
-  snap.density = r.density;
-  if (!p_eq.empty()) snap.fields.emplace_back("exact", p_eq);
-  snap.fields.emplace_back("current_x", r.current_x);
-  snap.fields.emplace_back("current_y", r.current_y);
-  snap.diagnostics = &r.final_row;
-  RunState state;
-  snap.state = &state;
-  for (auto* s : sinks) s->begin(info);
-  for (auto* s : sinks) s->write(snap);
-  r.wall_seconds = seconds_since(t0);
-  r.peak_memory_bytes = peak_resident_bytes();
-  RunSummary summary;
-  summary.wall_seconds = r.wall_seconds;
-  summary.peak_memory_bytes = r.peak_memory_bytes;
-  summary.peak_memory_grid_arrays =
-      r.peak_memory_bytes / (sizeof(double) * static_cast<double>(g.size()));
-  summary.final_row = r.final_row;
-  summary.residual = r.residual;
-  summary.residual_relative = r.residual_relative;
-  summary.assemble_seconds = r.assemble_seconds;
-  summary.factorise_seconds = r.factorise_seconds;
-  summary.lu_nonzeros = r.lu_nonzeros;
-  for (auto* s : sinks) s->end(summary);
+  r.final_row = compute_diagnostics(g, r.solve.density, p_eq, p_eq);
+  r.final_row.emplace_back("residual", r.solve.residual);
+  write_steady(steady_info(spec, pb, command_line, !p_eq.empty()), p_eq, r, sinks, t0);
   return r;
 }
 

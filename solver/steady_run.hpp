@@ -8,18 +8,16 @@
 #include "solver/case_spec.hpp"
 #include "solver/output_sink.hpp"
 #include "solver/problem.hpp"
+#include "solver/steady_state.hpp"
 
 namespace fplab {
 
 struct SteadyRunResult {
   std::string scheme;  // the flux scheme solved with (chang_cooper in place of a limited one)
+  SteadyState solve;   // the density, its residual and the cost of the solve
+  std::vector<double> current_x, current_y;
   DiagnosticRow final_row;
-  double residual = 0.0, residual_relative = 0.0;
-  double wall_seconds = 0.0, assemble_seconds = 0.0, factorise_seconds = 0.0;
-  double peak_memory_bytes = 0.0;
-  std::size_t lu_nonzeros = 0;
-  int solves = 0;
-  std::vector<double> density, current_x, current_y;
+  double wall_seconds = 0.0, peak_memory_bytes = 0.0;
 };
 
 // InputError (file, line and key) for a case without a unique normalisable steady state the

@@ -70,7 +70,7 @@ TEST_CASE("steady OU: N(0, I) within the discretisation error, mass 1, positive,
   CHECK(value(r.final_row, "mass") == doctest::Approx(1.0).epsilon(1e-12));
   CHECK(value(r.final_row, "l1_error") < 5e-3);
   CHECK(value(r.final_row, "min") >= 0.0);
-  CHECK(r.residual < 1e-10);
+  CHECK(r.solve.residual < 1e-10);
   // Detailed balance: the equilibrium current vanishes up to the discretisation error.
   double jmax = 0.0;
   for (std::size_t k = 0; k < r.current_x.size(); ++k)
@@ -87,7 +87,7 @@ TEST_CASE("steady rotating OU: density and current (2y, -2x) p converge at secon
       const auto r = solve(c);
       density_err.push_back(value(r.final_row, "l1_error"));
       current_err.push_back(rotating_current_error(c, r));
-      CHECK(r.residual_relative < 1e-12);
+      CHECK(r.solve.residual_relative < 1e-12);
     }
     INFO(scheme << ": density L1 " << density_err[0] << ", " << density_err[1] << ", "
                 << density_err[2] << "; current L1 " << current_err[0] << ", " << current_err[1]
@@ -104,7 +104,7 @@ TEST_CASE("steady double well with chang_cooper: e^{-U}/Z at the cell centres to
   const CaseSpec c = steady_case("{type: potential, U: \"(x^2 - 1)^2 + 0.5*y^2\"}", 64,
                                  "chang_cooper");
   const auto r = solve(c);
-  std::vector<double> q(r.density.size());
+  std::vector<double> q(r.solve.density.size());
   double mass = 0.0;
   const double dx = 12.0 / 64, dy = 12.0 / 64;
   for (int j = 0; j < 64; ++j)
@@ -115,7 +115,7 @@ TEST_CASE("steady double well with chang_cooper: e^{-U}/Z at the cell centres to
     }
   double worst = 0.0, peak = 0.0;
   for (std::size_t k = 0; k < q.size(); ++k) {
-    worst = std::max(worst, std::abs(r.density[k] - q[k] / mass));
+    worst = std::max(worst, std::abs(r.solve.density[k] - q[k] / mass));
     peak = std::max(peak, q[k] / mass);
   }
   CHECK(worst < 1e-10 * peak);
@@ -140,7 +140,7 @@ TEST_CASE("steady periodic shear: a non-equilibrium state, uniform, with J = f p
   for (int j = 0; j < 32; ++j)
     for (int i = 0; i < 32; ++i) {
       const std::size_t k = static_cast<std::size_t>(j) * 32 + i;
-      CHECK(r.density[k] == doctest::Approx(p0).epsilon(1e-10));
+      CHECK(r.solve.density[k] == doctest::Approx(p0).epsilon(1e-10));
       CHECK(r.current_x[k] == doctest::Approx((1.0 + std::sin((j + 0.5) * dy)) * p0).epsilon(1e-9));
       CHECK(r.current_y[k] == doctest::Approx(0.3 * p0).epsilon(1e-9));
     }
