@@ -38,8 +38,18 @@ trap 'kill $viewer 2>/dev/null || true' EXIT
 
 wid=$(timeout 30 xdotool search --sync --onlyvisible --name "fplab view" | head -n 1) || {
   echo "view_keys: FAIL: no 'fplab view' window appeared within 30 s"; cat "$log"; exit 1; }
-timeout 10 xdotool windowfocus --sync "$wid" || { echo "view_keys: FAIL: could not focus the window"; exit 1; }
-xdotool key --delay 150 s Right Right s
+# The first s may reach the window before its event loop runs (seen on a loaded machine: the
+# window mapped and focused, the key lost): press it until the first screenshot is logged, at most
+# three times, waiting 5 s each, then the rest.
+shots() { grep -c '^screenshot ' "$log" || true; }
+for attempt in 1 2 3; do
+  timeout 10 xdotool windowfocus --sync "$wid" || { echo "view_keys: FAIL: could not focus the window"; exit 1; }
+  xdotool key s
+  for _ in $(seq 25); do [ "$(shots)" -ge 1 ] && break; sleep 0.2; done
+  [ "$(shots)" -ge 1 ] && break
+  echo "view_keys: no screenshot after s (attempt $attempt), pressing it again"
+done
+xdotool key --delay 150 Right Right s
 
 for _ in $(seq 100); do  # the screenshots are written while the viewer runs
   [ "$(grep -c '^screenshot ' "$log" || true)" -ge 2 ] && break
