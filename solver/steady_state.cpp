@@ -62,16 +62,21 @@ int argmax(std::span<const double> v) {
   return static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
+// The fixed pseudo-random probe z of the estimate, uniform in [−1, 1].
+void fill_probe(Eigen::Ref<Eigen::VectorXd> z) {
+  std::mt19937_64 gen(20261203);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (Eigen::Index i = 0; i < z.size(); ++i) z[i] = u(gen);
+}
+
 // A second null vector of A makes the pinned matrix M singular; round-off may hide that from the
 // pivots, not from ‖M⁻¹‖: ‖M⁻¹ z‖/‖z‖ for a fixed pseudo-random z (a lower bound of ‖M⁻¹‖, close
 // to it for a generic z) times ‖M‖ estimates the condition number, ~10⁴–10⁷ for a well-posed
-// problem on 64²–1024² and ~1/ε when the null space has more than one dimension.
-void check_unique(const SparseMatrix& M, const LU& lu) {
-  std::mt19937_64 gen(20261203);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  Eigen::VectorXd z(M.rows());
-  for (Eigen::Index i = 0; i < z.size(); ++i) z[i] = u(gen);
-  const Eigen::VectorXd x = lu.solve(z);
+// problem on 64²–1024² and ~1/ε when the null space has more than one dimension. The solve of
+// z goes through the factors together with the steady state's (one pass, two columns).
+// x = M⁻¹ z.
+void check_unique(const SparseMatrix& M, Eigen::Ref<const Eigen::VectorXd> z,
+                  Eigen::Ref<const Eigen::VectorXd> x) {
   const double kappa = norm_inf(M) * x.cwiseAbs().maxCoeff() / z.cwiseAbs().maxCoeff();
   if (!(kappa < 1e12))
     throw NumericalError(fmt::format(
@@ -139,10 +144,12 @@ Eigen::VectorXd pinned_solve(const SparseMatrix& A, int c, const Grid2D& g, bool
         "(the sparse LU found the pinned system singular), as when the diffusion misses a "
         "direction the drift does not mix");
   out.lu_nonzeros = static_cast<std::size_t>(lu.nnzL() + lu.nnzU());
-  check_unique(M, lu);
-  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(A.rows());
-  rhs[c] = s;
-  Eigen::VectorXd p = P.transpose() * lu.solve(P * rhs);
+  Eigen::MatrixXd B = Eigen::MatrixXd::Zero(A.rows(), 2);  // P s e_c, and the probe z
+  B(P.indices()[c], 0) = s;
+  fill_probe(B.col(1));
+  const Eigen::MatrixXd X = lu.solve(B);
+  check_unique(M, B.col(1), X.col(1));
+  Eigen::VectorXd p = P.transpose() * X.col(0);
   const double mass = p.sum() * g.cell_area();
   if (!std::isfinite(mass) || !(std::abs(mass) > 0.0))
     throw NumericalError("the steady state is not finite: the pinned system is singular to "
