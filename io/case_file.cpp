@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -209,6 +210,48 @@ std::string read_expression(const CaseItem& it, const std::vector<std::string>& 
     it.fail(fmt::format("expected {}, got '{}' (muparser: {})", expected, shorten(text), msg));
   }
   return text;
+}
+
+// An entry of a 2×2 matrix given as a YAML scalar: a number, or text (an expression).
+bool matrix_has_text(const CaseItem& it) {
+  if (!it.node.IsSequence() || it.node.size() != 2) return false;
+  for (int r = 0; r < 2; ++r) {
+    const YAML::Node row = it.node[r];
+    if (!row.IsSequence() || row.size() != 2) return false;
+    for (int c = 0; c < 2; ++c) {
+      double v = 0.0;
+      if (row[c].IsScalar() && !number_parse(row[c].Scalar(), v)) return true;
+    }
+  }
+  return false;
+}
+
+// equation.diffusion.D: a constant symmetric PSD matrix, or (when an entry is text) a matrix of
+// expressions in x, y, t whose off-diagonal entries are the same expression. Positive
+// semi-definiteness of a space-dependent D is checked at every face when the operator is built.
+void read_diffusion_matrix(const CaseItem& it, EquationSpec& eq, const CaseSpec& c) {
+  if (!matrix_has_text(it)) {
+    eq.D = read_sym_matrix(it, false);
+    eq.D_expr = {};
+    return;
+  }
+  const std::vector<std::string> vars = {"x", "y", "t"};
+  auto entry = [&](int r, int col) {
+    const CaseItem e{it.source, it.node[r][col], fmt::format("{}[{}][{}]", it.key, r, col),
+                     it.node, {}};
+    return read_expression(e, vars, c);
+  };
+  const std::string xy = entry(0, 1), yx = entry(1, 0);
+  auto strip = [](std::string s) {
+    s.erase(std::remove_if(s.begin(), s.end(), [](unsigned char ch) { return std::isspace(ch); }),
+            s.end());
+    return s;
+  };
+  if (strip(xy) != strip(yx))
+    it.fail(fmt::format("expected a symmetric matrix, got the off-diagonal entries '{}' and '{}', "
+                        "which differ (write the same expression in both)",
+                        shorten(xy), shorten(yx)));
+  eq.D_expr = {entry(0, 0), xy, entry(1, 1)};
 }
 
 double read_positive(const CaseItem& it) {
@@ -437,7 +480,7 @@ void read_coefficients(const CaseBlock& b, EquationSpec& eq, const CaseSpec& c) 
   if (const CaseItem d = b.get("diffusion"); d.present()) {
     const CaseBlock db(d, "a diffusion block {D: [[a, b], [b, c]]}");
     db.keys_allowed({"D"}, "a diffusion block");
-    if (const CaseItem m = db.get("D"); m.present()) eq.D = read_sym_matrix(m, false);
+    if (const CaseItem m = db.get("D"); m.present()) read_diffusion_matrix(m, eq, c);
   }
   if (const CaseItem s = b.get("schedule"); s.present()) eq.schedule = read_schedule(s);
 }
@@ -830,16 +873,26 @@ void emit_schedule(YAML::Emitter& e, const ScheduleSpec& s) {
   e << YAML::EndMap;
 }
 
-void emit_diffusion(YAML::Emitter& e, const Mat2& D) {
+void emit_diffusion(YAML::Emitter& e, const EquationSpec& q) {
   e << YAML::Key << "diffusion" << YAML::Value << YAML::BeginMap << YAML::Key << "D" << YAML::Value;
-  emit_mat2(e, D);
+  if (q.D_varies()) {
+    const std::string* d = q.D_expr.data();
+    e << YAML::Flow << YAML::BeginSeq;
+    e << YAML::Flow << YAML::BeginSeq << YAML::DoubleQuoted << d[0] << YAML::DoubleQuoted << d[1]
+      << YAML::EndSeq;
+    e << YAML::Flow << YAML::BeginSeq << YAML::DoubleQuoted << d[1] << YAML::DoubleQuoted << d[2]
+      << YAML::EndSeq;
+    e << YAML::EndSeq;
+  } else {
+    emit_mat2(e, q.D);
+  }
   e << YAML::EndMap;
 }
 
 void emit_reverse(YAML::Emitter& e, const EquationSpec& q) {
   e << YAML::Key << "forward" << YAML::Value << YAML::BeginMap;
   emit_drift(e, q.drift);
-  emit_diffusion(e, q.D);
+  emit_diffusion(e, q);
   emit_schedule(e, q.schedule);
   e << YAML::EndMap;
   e << YAML::Key << "T" << YAML::Value << number_text(q.T);
@@ -865,7 +918,7 @@ void emit_equation(YAML::Emitter& e, const EquationSpec& q) {
   };
   if (has("forward")) emit_reverse(e, q);
   if (has("drift")) emit_drift(e, q.drift);
-  if (has("diffusion")) emit_diffusion(e, q.D);
+  if (has("diffusion")) emit_diffusion(e, q);
   if (has("schedule")) emit_schedule(e, q.schedule);
   if (has("tau")) e << YAML::Key << "tau" << YAML::Value << number_text(q.tau);
   if (has("equilibrium")) {

@@ -23,14 +23,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(a, b - a));
 }
 
-// YAML scalar text → double, the whole text or nothing (a leading '+' is allowed, as in YAML).
-bool number_parse(std::string_view s, double& out) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
 bool integer_parse(std::string_view s, long long& out) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return false;
@@ -154,6 +146,14 @@ struct ValueWalk {
 };
 
 }  // namespace
+
+// YAML scalar text → double, the whole text or nothing (a leading '+' is allowed, as in YAML).
+bool number_parse(std::string_view s, double& out) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.empty()) return false;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
 
 void check_case_values(const CaseSource& src, const YAML::Node& node, const std::string& key,
                        std::string_view text, std::map<std::string, std::string>& where) {

@@ -76,6 +76,9 @@ class CaseBlock {
   CaseItem item_;
 };
 
+// YAML scalar text → double, the whole text or nothing (a leading '+' is allowed, as in YAML).
+bool number_parse(std::string_view s, double& out);
+
 // Typed readers: each fails with "expected <expected>, got <value>".
 double read_number(const CaseItem& it, std::string_view expected,
                    const std::function<bool(double)>& ok = {});

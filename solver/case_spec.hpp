@@ -2,6 +2,7 @@
 // io/case_file.cpp fills it from YAML and validates it; the solver only reads it.
 #pragma once
 #include <Eigen/Dense>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -87,6 +88,10 @@ struct EquationSpec {
   // forward problem (the `forward` block).
   DriftSpec drift;
   Mat2 D = Mat2::Identity();  // diffusion matrix, symmetric PSD
+  // Space-dependent diffusion D(x, y, t): the entries Dxx, Dxy, Dyy as muparser expressions
+  // (numbers kept as their text); all empty when D is the constant matrix above.
+  std::array<std::string, 3> D_expr;
+  bool D_varies() const { return !D_expr[0].empty(); }
   ScheduleSpec schedule;
   double tau = 1.0;          // bgk relaxation time
   DensitySpec equilibrium;   // bgk equilibrium (default N(0, I))

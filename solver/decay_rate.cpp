@@ -65,7 +65,7 @@ Vec2 initial_mean(const DensitySpec& d) {
 std::optional<DecayTheory> theory_ou(const CaseSpec& s, std::string_view diagnostic) {
   const EquationSpec& eq = s.equation;
   if (eq.drift.type != "linear" || eq.schedule.type != "constant" || s.boundary == "dirichlet" ||
-      !is_multiple_of_identity(eq.drift.C) || !is_multiple_of_identity(eq.D) ||
+      !is_multiple_of_identity(eq.drift.C) || eq.D_varies() || !is_multiple_of_identity(eq.D) ||
       !s.initial.is_gaussian_mixture() || initial_mean(s.initial).norm() == 0.0)
     return std::nullopt;
   const double c = eq.drift.C(0, 0);

@@ -59,10 +59,14 @@ Problem steady_problem(const CaseSpec& spec, const ProblemInputs& inputs) {
     throw InputError(locate_in_case(spec, drift_key(spec, e.component) + ": " + e.what()));
   }
   const Equation& eq = *pb.equation;
-  if (eq.drift_depends_on_time() || eq.diffusion_depends_on_time())
+  if (eq.drift_depends_on_time())
     throw InputError(locate_in_case(
         spec, "equation.drift: the drift changes with t; a steady state needs time-independent "
               "coefficients"));
+  if (eq.diffusion_depends_on_time())
+    throw InputError(locate_in_case(
+        spec, "equation.diffusion.D: the diffusion changes with t; a steady state needs "
+              "time-independent coefficients"));
   if (!eq.has_diffusion())
     throw InputError(locate_in_case(
         spec, "equation.diffusion.D: without diffusion the steady state is not unique (every "

@@ -41,13 +41,25 @@ class Equation {
   virtual bool has_potential() const { return false; }
   virtual double potential(double /*x*/, double /*y*/, double /*t*/) const { return 0.0; }
 
-  // Diffusion matrix K(t) = d(t) D, constant in space, symmetric PSD.
+  // Diffusion matrix K(t) = d(t) D, constant in space, symmetric PSD (not defined when
+  // has_variable_diffusion(): callers ask diffusion_batch instead).
   virtual bool has_diffusion() const { return false; }
   virtual Mat2 diffusion(double /*t*/) const { return Mat2::Zero(); }
   virtual bool diffusion_depends_on_time() const { return false; }
   // True when K(t) may have an off-diagonal entry at some t (the stencil then reaches the
   // diagonal neighbours). K(t) = d(t) D: D decides, even where d(t) = 0.
   virtual bool has_cross_diffusion() const { return diffusion(0.0)(0, 1) != 0.0; }
+
+  // Space-dependent diffusion K(x, t) = d(t) D(x, t). The equation is then read in Itô form,
+  // ∂t p = −∇·(f p) + ∇·∇·(K p) = −∇·((f − ∇·K) p) + ∇·(K ∇p), (∇·K)_i = Σ_j ∂_j K_ij, so a
+  // discretisation adds −∇·K to the drift and keeps its flux form ∇·(K ∇p) with K per face.
+  virtual bool has_variable_diffusion() const { return false; }
+  // K's entries and ∇·K at points, in one batch (thread-safe; an empty span: not wanted).
+  struct DiffusionAtPoints {
+    std::span<double> kxx, kxy, kyy, div_x, div_y;
+  };
+  virtual void diffusion_batch(std::span<const double> /*xs*/, std::span<const double> /*ys*/,
+                               double /*t*/, const DiffusionAtPoints& /*out*/) const {}
 
   // Linear relaxation (p_eq − p)/τ towards equilibrium() (BGK).
   virtual bool has_relaxation() const { return false; }

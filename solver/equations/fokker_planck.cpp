@@ -8,7 +8,9 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <stdexcept>
 
 #include "solver/errors.hpp"
 
@@ -16,6 +18,15 @@ namespace fplab {
 namespace {
 // Below this many points a batch is evaluated serially (a thread team costs more).
 constexpr std::ptrdiff_t kBatchParallelMin = 4096;
+
+// "0", " 0.0 ", "-0e3": an off-diagonal entry that is the number zero (no cross diffusion).
+bool is_zero_number(const std::string& s) {
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str()) return false;
+  while (*end == ' ' || *end == '\t') ++end;
+  return *end == '\0' && v == 0.0;
+}
 }  // namespace
 
 void check_diffusion_matrix(const Mat2& D, const char* key) {
@@ -31,7 +42,20 @@ void check_diffusion_matrix(const Mat2& D, const char* key) {
 
 FokkerPlanck::FokkerPlanck(const EquationSpec& eq, const DensitySpec& initial, bool want_exact)
     : schedule_(eq.schedule), D_(0.5 * (eq.D + eq.D.transpose())) {
-  check_diffusion_matrix(eq.D, "equation.diffusion.D");
+  if (eq.D_varies()) {
+    // Its positive semi-definiteness is checked face by face where an operator evaluates it.
+    D_expr_.emplace(std::vector<std::string>(eq.D_expr.begin(), eq.D_expr.end()),
+                    std::vector<std::string>{"equation.diffusion.D[0][0]",
+                                             "equation.diffusion.D[0][1]",
+                                             "equation.diffusion.D[1][1]"},
+                    /*allow_t=*/true);
+    D_ = Mat2::Zero();
+    cross_ = !is_zero_number(eq.D_expr[1]);
+  } else {
+    check_diffusion_matrix(eq.D, "equation.diffusion.D");
+    cross_ = D_(0, 1) != 0.0;
+  }
+  const bool variable = D_expr_.has_value();
   const DriftSpec& dr = eq.drift;
   if (dr.type == "linear") {
     kind_ = DriftKind::linear;
@@ -39,11 +63,13 @@ FokkerPlanck::FokkerPlanck(const EquationSpec& eq, const DensitySpec& initial, b
     if (!C_.allFinite()) throw InputError("equation.drift.C: expected finite numbers");
     has_drift_ = !C_.isZero(0.0) && schedule_.type() != "ve";
     drift_time_ = has_drift_ && !schedule_.a_is_constant();
-    flow_.emplace(schedule_, C_, D_);
-    if (want_exact && initial.is_gaussian_mixture())
+    // The Gaussian moment flow and N(0, Σ∞) need a constant D.
+    if (!variable) flow_.emplace(schedule_, C_, D_);
+    if (!variable && want_exact && initial.is_gaussian_mixture())
       initial_ = mixture_from_spec(initial, "initial");
     // N(0, Σ∞) when a, d are constant and a > 0: a(CΣ + ΣCᵀ) = 2dD.
-    if (schedule_.a_is_constant() && schedule_.d_is_constant() && schedule_.a(0) > 0.0) {
+    if (!variable && schedule_.a_is_constant() && schedule_.d_is_constant() &&
+        schedule_.a(0) > 0.0) {
       if (auto S = stationary_covariance(C_, (schedule_.d(0) / schedule_.a(0)) * D_)) {
         eq_kind_ = EqKind::gaussian;
         cov_eq_ = *S;
@@ -54,7 +80,8 @@ FokkerPlanck::FokkerPlanck(const EquationSpec& eq, const DensitySpec& initial, b
     expr_.emplace(std::vector<std::string>{dr.U}, std::vector<std::string>{"equation.drift.U"},
                   /*allow_t=*/false);
     // ∝ e^{−U/kT} is stationary when K = kT·I is constant (detailed balance).
-    const bool isotropic = D_(0, 1) == 0.0 && D_(0, 0) == D_(1, 1) && D_(0, 0) > 0.0;
+    const bool isotropic =
+        !variable && D_(0, 1) == 0.0 && D_(0, 0) == D_(1, 1) && D_(0, 0) > 0.0;
     if (isotropic && schedule_.d_is_constant()) {
       eq_kind_ = EqKind::potential;
       kT_ = schedule_.d(0) * D_(0, 0);
@@ -71,16 +98,61 @@ FokkerPlanck::FokkerPlanck(const EquationSpec& eq, const DensitySpec& initial, b
   }
 }
 
+namespace {
+// dF/dv by fourth-order centred differences, h ≈ ε^{1/5} scaled: truncation h⁴F⁽⁵⁾/30 and
+// rounding ε|F|/h both ~1e-13. (muparser's Parser::Diff uses h = 1e-10·|x|, losing ~6 digits.)
+template <class F>
+double derivative(double v, F&& f) {
+  const double h = 1e-3 * std::max(1.0, std::abs(v));
+  return (8.0 * (f(v + h) - f(v - h)) - (f(v + 2 * h) - f(v - 2 * h))) / (12.0 * h);
+}
+}  // namespace
+
 Vec2 FokkerPlanck::potential_gradient(double x, double y) const {
-  // Fourth-order centred differences, h ≈ ε^{1/5} scaled: truncation h⁴U⁽⁵⁾/30 and rounding
-  // ε|U|/h both ~1e-13. (muparser's Parser::Diff uses h = 1e-10·|x|, losing ~6 digits.)
-  auto d = [&](double v, auto&& U) {
-    const double h = 1e-3 * std::max(1.0, std::abs(v));
-    return (8.0 * (U(v + h) - U(v - h)) - (U(v + 2 * h) - U(v - 2 * h))) / (12.0 * h);
-  };
-  const double gx = d(x, [&](double s) { return expr_->eval(0, s, y, 0.0); });
-  const double gy = d(y, [&](double s) { return expr_->eval(0, x, s, 0.0); });
+  const double gx = derivative(x, [&](double s) { return expr_->eval(0, s, y, 0.0); });
+  const double gy = derivative(y, [&](double s) { return expr_->eval(0, x, s, 0.0); });
   return {gx, gy};
+}
+
+Mat2 FokkerPlanck::diffusion(double t) const {
+  if (D_expr_)
+    throw std::logic_error("FokkerPlanck::diffusion: D depends on x; ask diffusion_batch");
+  return schedule_.d(t) * D_;
+}
+
+// K = d(t) D(x, t) and ∇·K from the expressions Dxx (0), Dxy (1), Dyy (2); the divergence
+// (∂x Dxx + ∂y Dxy, ∂x Dxy + ∂y Dyy) by the differences of derivative().
+void FokkerPlanck::diffusion_batch(std::span<const double> xs, std::span<const double> ys,
+                                   double t, const DiffusionAtPoints& out) const {
+  const auto n = static_cast<std::ptrdiff_t>(xs.size());
+  if (!D_expr_) {
+    const Mat2 K = diffusion(t);
+    for (std::ptrdiff_t k = 0; k < n; ++k) {
+      if (!out.kxx.empty()) out.kxx[k] = K(0, 0);
+      if (!out.kxy.empty()) out.kxy[k] = K(0, 1);
+      if (!out.kyy.empty()) out.kyy[k] = K(1, 1);
+      if (!out.div_x.empty()) out.div_x[k] = 0.0;
+      if (!out.div_y.empty()) out.div_y[k] = 0.0;
+    }
+    return;
+  }
+  const double d = schedule_.d(t);
+  const ExpressionSet& D = *D_expr_;
+  auto dx = [&](int e, double x, double y) {
+    return derivative(x, [&](double s) { return D.eval(e, s, y, t); });
+  };
+  auto dy = [&](int e, double x, double y) {
+    return derivative(y, [&](double s) { return D.eval(e, x, s, t); });
+  };
+#pragma omp parallel for if (n >= kBatchParallelMin) schedule(static)
+  for (std::ptrdiff_t k = 0; k < n; ++k) {
+    const double x = xs[k], y = ys[k];
+    if (!out.kxx.empty()) out.kxx[k] = d * D.eval(0, x, y, t);
+    if (!out.kxy.empty()) out.kxy[k] = d * D.eval(1, x, y, t);
+    if (!out.kyy.empty()) out.kyy[k] = d * D.eval(2, x, y, t);
+    if (!out.div_x.empty()) out.div_x[k] = d * (dx(0, x, y) + (cross_ ? dy(1, x, y) : 0.0));
+    if (!out.div_y.empty()) out.div_y[k] = d * ((cross_ ? dx(1, x, y) : 0.0) + dy(2, x, y));
+  }
 }
 
 void FokkerPlanck::drift_batch(std::span<const double> xs, std::span<const double> ys, double t,

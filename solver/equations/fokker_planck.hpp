@@ -34,10 +34,15 @@ class FokkerPlanck : public Equation {
   bool has_potential() const override;
   double potential(double x, double y, double t) const override;
 
-  bool has_diffusion() const override { return !D_.isZero(0.0); }
-  Mat2 diffusion(double t) const override { return schedule_.d(t) * D_; }
-  bool diffusion_depends_on_time() const override { return !schedule_.d_is_constant(); }
-  bool has_cross_diffusion() const override { return D_(0, 1) != 0.0; }
+  bool has_diffusion() const override { return D_expr_.has_value() || !D_.isZero(0.0); }
+  Mat2 diffusion(double t) const override;
+  bool diffusion_depends_on_time() const override {
+    return !schedule_.d_is_constant() || (D_expr_ && D_expr_->uses_t());
+  }
+  bool has_cross_diffusion() const override { return cross_; }
+  bool has_variable_diffusion() const override { return D_expr_.has_value(); }
+  void diffusion_batch(std::span<const double> xs, std::span<const double> ys, double t,
+                       const DiffusionAtPoints& out) const override;
 
   bool has_equilibrium() const override { return eq_kind_ != EqKind::none; }
   void equilibrium(const Grid2D& g, std::span<double> out, Sampling s) const override;
@@ -58,6 +63,8 @@ class FokkerPlanck : public Equation {
   Schedule schedule_;
   Mat2 C_ = Mat2::Identity(), D_ = Mat2::Identity();
   std::optional<ExpressionSet> expr_;  // U (potential) or fx, fy (expression)
+  std::optional<ExpressionSet> D_expr_;  // Dxx, Dxy, Dyy of a space-dependent D
+  bool cross_ = false;                   // D has an off-diagonal entry somewhere
   bool has_drift_ = true, drift_time_ = false;
   std::optional<GaussianFlow> flow_;
   std::optional<GaussianMixture> initial_;  // set when the exact solution is available

@@ -103,11 +103,17 @@ class FluxChangCooper final : public FluxScheme {
   bool has_face_weights() const override { return true; }
   // w = B(|Pe|): the one expm1 per face; B(−|Pe|) = B(|Pe|) + |Pe| follows from it without
   // cancellation (a sum of positives).
-  void face_weights(const double* v, int n, double K, double h, double* w) const override {
+  void face_weights(const double* v, int n, double K, const double* Kn, double h,
+                    double* w) const override {
+    if (Kn) {
+      for (int k = 0; k < n; ++k) w[k] = bernoulli(Kn[k] > 0.0 ? std::abs(v[k] * h / Kn[k]) : 0.0);
+      return;
+    }
     const double inv_a = K > 0.0 ? h / K : 0.0;
     for (int k = 0; k < n; ++k) w[k] = bernoulli(std::abs(v[k] * inv_a));
   }
   void flux_line(const FaceLine& f, double* out) const override {
+    if (f.Kn) return flux_line_per_face(f, out);
     const double *L = f.L, *R = f.R, *w = f.w;
     if (!(f.K > 0.0)) {  // no normal diffusion: the K → 0 limit is upwind
       for_each_face(f, out, [=](double v, int k) {
@@ -127,6 +133,21 @@ class FluxChangCooper final : public FluxScheme {
   }
 
  private:
+  // A space-dependent K: the same flux with each face's K_nn (upwind where it is 0).
+  void flux_line_per_face(const FaceLine& f, double* out) const {
+    for (int k = 0; k < f.n; ++k) {
+      const double v = f.velocity(k), K = f.Kn[k];
+      double F;
+      if (K > 0.0) {
+        const double pe = v * f.h / K;
+        F = flux(K / f.h, pe, f.w ? f.w[k] : bernoulli(std::abs(pe)), f.L[k], f.R[k]);
+      } else {
+        F = std::max(v, 0.0) * f.L[k] + std::min(v, 0.0) * f.R[k];
+      }
+      out[k] = F - f.c_diff * (f.R[k] - f.L[k]);
+    }
+  }
+
   // F = (K/h)[B(−Pe) p_L − B(Pe) p_R] from b_small = B(|Pe|), b_large = B(−|Pe|) = b_small + |Pe|.
   static double flux(double a, double pe, double b_small, double p_left, double p_right) {
     const double b_large = b_small + std::abs(pe);

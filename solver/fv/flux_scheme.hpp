@@ -30,6 +30,8 @@ struct FaceLine {
   double h = 1.0;
   const double* w = nullptr;
   double c_diff = 0.0;
+  // A space-dependent K: Kn[k] is face k's normal coefficient K_nn (K above is then the largest).
+  const double* Kn = nullptr;
   double velocity(int k) const { return v ? v[k] : v0 + k * dv; }
 };
 
@@ -70,8 +72,9 @@ class FluxScheme {
   // exponential fitting): costly to evaluate, so the operator stores them while v h/K holds and
   // hands them back in FaceLine::w. Schemes without any say so.
   virtual bool has_face_weights() const { return false; }
-  virtual void face_weights(const double* /*v*/, int /*n*/, double /*K*/, double /*h*/,
-                            double* /*w*/) const {}
+  // Kn, when set, is each face's K_nn (a space-dependent K); else every face has K.
+  virtual void face_weights(const double* /*v*/, int /*n*/, double /*K*/, const double* /*Kn*/,
+                            double /*h*/, double* /*w*/) const {}
   // out[k] = drift flux through face k (positive towards the high side), or drift − normal
   // diffusion flux when includes_diffusion(), minus c_diff (R − L) (see for_each_face). Must not
   // allocate.

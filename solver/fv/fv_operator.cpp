@@ -14,6 +14,8 @@
 // fly, so a stage streams little more than the state and the result (bench/bench_fv.cpp).
 #include "solver/fv/fv_operator.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -67,7 +69,12 @@ class FVOperator final : public SpatialOperator {
   // What a stage needs, fixed once per right-hand side (see stage_of).
   struct Stage {
     const double* u;
-    double kxx, kyy, kxy;  // K(t) when diffusion is asked for, else 0
+    double kxx, kyy, kxy;  // K(t) when diffusion is asked for, else 0 (space-dependent K: the
+                           // largest |entry| over the faces)
+    // Space-dependent K, per face in the layout of vx_/vy_ (null when K is constant or not
+    // asked for): the normal entry kn[axis] and the cross entry kc[axis] of the faces of an axis.
+    const double* kn[2];
+    const double* kc[2];
     double dxx, dyy;       // the operator's normal diffusion (0 when the scheme includes it)
     bool cross, diffuse, scheme_flux;
     double wall_drift;            // 1 when drift is asked for (absorbing walls), else 0
@@ -91,6 +98,9 @@ class FVOperator final : public SpatialOperator {
   }
   void make_face_evaluators();
   void refresh_drift(double t) const;
+  void refresh_diffusion(double t) const;
+  void check_face_diffusion(int axis, std::size_t k, double knn, double kxy, double ktt,
+                            double t) const;
   void check_face_drifts(double t) const;
   void refresh_weights(double t) const;
   bool peclet_unchanged(double t) const;
@@ -108,7 +118,8 @@ class FVOperator final : public SpatialOperator {
   const double* row_ptr(const Stage& s, int j) const;
   void set_velocities(const Stage& s, int axis, int line, int first, FaceLine& f) const;
   void line_fluxes(const Stage& s, FaceLine& line, const double* tan_lo,
-                   const double* tan_hi, double k_op, double* out) const;
+                   const double* tan_hi, double k_op, const double* kc, double* out) const;
+  double wall_knn(const Stage& s, int axis, std::size_t face) const;
   double wall_flux(const Stage& s, double v, double p, double knn, double h, bool high) const;
   void x_faces(const Stage& s, int j, RowScratch& w) const;
   void y_faces(const Stage& s, int jf, RowScratch& w, double* G) const;
@@ -128,6 +139,7 @@ class FVOperator final : public SpatialOperator {
   double dx_, dy_;
   bool periodic_, dirichlet_;
   double ghost_sign_;  // +1 even reflection (zero_flux), −1 odd (dirichlet: wall value 0)
+  bool variable_;  // K depends on x: per-face K, and the Itô drift −∇·K in the face velocities
   bool has_drift_, has_diffusion_, drift_varies_;
   bool combined_;       // the scheme returns drift + normal diffusion (chang_cooper)
   bool use_potential_;  // face drifts −ΔU/h from the equation's potential (combined_ only)
@@ -161,6 +173,12 @@ class FVOperator final : public SpatialOperator {
   mutable Mat2 w_K_ = Mat2::Zero(), w_A_ = Mat2::Zero();
   // The equation's drift at the x- and y-face centres (made once; see make_face_evaluators).
   mutable std::unique_ptr<FieldAtPoints> drift_xf_, drift_yf_;
+  // A space-dependent K at the face centres (refreshed with the drift, whose Itô term −∇·K it
+  // also makes): normal and cross entries in the layout of vx_/vy_, their largest values
+  // (K_xx over x-faces, K_yy over y-faces, |K_xy| over both), and two face rows of scratch.
+  PointSet xf_pts_, yf_pts_;
+  mutable std::vector<double> kxn_, kxc_, kyn_, kyc_, k_tmp_, div_tmp_;
+  mutable double k_max_[3] = {0.0, 0.0, 0.0};
 
   // Assembly by probing (see assemble): per part, the colouring period in x and y and, for every
   // colour and row, the index of that row's entry in A's value array (−1: no entry).
@@ -186,13 +204,14 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
       periodic_(boundary == BoundaryKind::periodic),
       dirichlet_(boundary == BoundaryKind::dirichlet),
       ghost_sign_(boundary == BoundaryKind::dirichlet ? -1.0 : 1.0),
-      has_drift_(eq.has_drift()),
+      variable_(eq.has_variable_diffusion()),
+      has_drift_(eq.has_drift() || variable_),
       has_diffusion_(eq.has_diffusion()),
-      drift_varies_(eq.drift_depends_on_time()),
+      drift_varies_(eq.drift_depends_on_time() || (variable_ && eq.diffusion_depends_on_time())),
       combined_(scheme_->includes_diffusion()),
-      use_potential_(combined_ && eq.has_drift() && eq.has_potential()),
+      use_potential_(combined_ && eq.has_drift() && eq.has_potential() && !variable_),
       use_weights_(scheme_->has_face_weights()),
-      linear_(eq.has_drift() && eq.linear_drift(0.0).has_value()) {
+      linear_(!variable_ && eq.has_drift() && eq.linear_drift(0.0).has_value()) {
   if (nx_ < 2 || ny_ < 2)
     throw InputError(
         "the finite-volume method needs at least 2 cells in each direction (got nx = " +
@@ -224,6 +243,14 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
   if (has_drift_ && !linear_) {
     vx_.assign(nxf * ny_, 0.0);
     vy_.assign(nxs * (ny_ + 1), 0.0);
+    if (variable_) {
+      kxn_.assign(vx_.size(), 0.0);
+      kxc_.assign(vx_.size(), 0.0);
+      kyn_.assign(vy_.size(), 0.0);
+      kyc_.assign(vy_.size(), 0.0);
+      k_tmp_.assign(std::max(vx_.size(), vy_.size()), 0.0);
+      div_tmp_.assign(k_tmp_.size(), 0.0);
+    }
     make_face_evaluators();
     refresh_drift(0.0);
   }
@@ -238,13 +265,15 @@ FVOperator::FVOperator(const Equation& eq, const Grid2D& g, BoundaryKind boundar
 // (it is the bottom face's image). Both are lattices except the periodic y-faces, which say so,
 // so that a score can exploit the structure.
 void FVOperator::make_face_evaluators() {
-  drift_xf_ = eq_.drift_at(lattice_points({nx_ + 1, ny_, g_.x0, g_.yc(0), dx_, dy_}));
-  PointSet yf = lattice_points({nx_, ny_ + 1, g_.xc(0), g_.y0, dx_, dy_});
+  xf_pts_ = lattice_points({nx_ + 1, ny_, g_.x0, g_.yc(0), dx_, dy_});
+  yf_pts_ = lattice_points({nx_, ny_ + 1, g_.xc(0), g_.y0, dx_, dy_});
   if (periodic_) {
-    std::fill(yf.y.end() - nx_, yf.y.end(), g_.y0);
-    yf.lattice.reset();
+    std::fill(yf_pts_.y.end() - nx_, yf_pts_.y.end(), g_.y0);
+    yf_pts_.lattice.reset();
   }
-  drift_yf_ = eq_.drift_at(std::move(yf));
+  drift_xf_ = eq_.drift_at(xf_pts_);
+  drift_yf_ = eq_.drift_at(yf_pts_);
+  if (!variable_) xf_pts_ = yf_pts_ = PointSet{};  // only a space-dependent K reads them again
 }
 
 void FVOperator::refresh_drift(double t) const {
@@ -255,6 +284,7 @@ void FVOperator::refresh_drift(double t) const {
   drift_xf_->eval(t, vx_, {});
   drift_yf_->eval(t, {}, vy_);
   if (use_potential_) potential_face_drifts(t);
+  if (variable_) refresh_diffusion(t);
   // No flux crosses a zero-flux wall; a periodic wall is one face, seen from x0 (resp. y0).
   // Absorbing walls keep f·n at the wall face centre (there is no cell outside).
   for (int j = 0; j < ny_; ++j) {
@@ -285,6 +315,57 @@ void FVOperator::check_face_drifts(double t) const {
     if (!std::isfinite(vy_[k]))
       throw NonFiniteDrift(1, g_.xc(static_cast<int>(k % nx_)),
                            g_.y_edge(static_cast<int>(k / nx_)), t);
+}
+
+// A space-dependent K at the face centres, checked positive semi-definite face by face, and its
+// Itô term: the face velocities become (f − ∇·K)·n (equation.hpp, has_variable_diffusion).
+void FVOperator::refresh_diffusion(double t) const {
+  for (int axis = 0; axis < 2; ++axis) {
+    const PointSet& pts = axis == 0 ? xf_pts_ : yf_pts_;
+    const std::size_t n = pts.size();
+    std::vector<double>& kn = axis == 0 ? kxn_ : kyn_;
+    std::vector<double>& kc = axis == 0 ? kxc_ : kyc_;
+    std::vector<double>& v = axis == 0 ? vx_ : vy_;
+    const std::span<double> kt(k_tmp_.data(), n), div(div_tmp_.data(), n);
+    Equation::DiffusionAtPoints out{};
+    (axis == 0 ? out.kxx : out.kyy) = kn;
+    (axis == 0 ? out.kyy : out.kxx) = kt;
+    out.kxy = kc;
+    (axis == 0 ? out.div_x : out.div_y) = div;
+    eq_.diffusion_batch(pts.x, pts.y, t, out);
+    double kmax = 0.0, cmax = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+      check_face_diffusion(axis, k, kn[k], kc[k], kt[k], t);
+      if (!std::isfinite(div[k]))
+        throw InputError(fmt::format(
+            "equation.diffusion.D: its divergence (the Itô drift ∇·D) is not finite at the face "
+            "centre (x, y) = ({:.6g}, {:.6g}) (t = {:.6g})",
+            pts.x[k], pts.y[k], t));
+      v[k] -= div[k];
+      kmax = std::max(kmax, kn[k]);
+      cmax = std::max(cmax, std::abs(kc[k]));
+    }
+    k_max_[axis] = kmax;
+    k_max_[2] = axis == 0 ? cmax : std::max(k_max_[2], cmax);
+  }
+}
+
+// K at a face must be finite and symmetric positive semi-definite: K_nn, K_tt ≥ 0 and
+// K_nn K_tt ≥ K_xy² (to rounding); an input error names the face centre otherwise.
+void FVOperator::check_face_diffusion(int axis, std::size_t k, double knn, double kxy,
+                                      double ktt, double t) const {
+  const PointSet& pts = axis == 0 ? xf_pts_ : yf_pts_;
+  const double kxx = axis == 0 ? knn : ktt, kyy = axis == 0 ? ktt : knn;
+  const double scale = std::max({std::abs(kxx), std::abs(kyy), std::abs(kxy)});
+  const double tol = 1e-12 * scale;
+  if (std::isfinite(scale) && kxx >= -tol && kyy >= -tol && kxx * kyy - kxy * kxy >= -tol * scale)
+    return;
+  const double mid = 0.5 * (kxx + kyy), rad = std::hypot(0.5 * (kxx - kyy), kxy);
+  throw InputError(fmt::format(
+      "equation.diffusion.D: expected a symmetric positive semi-definite matrix at every face, "
+      "got [[{:.6g}, {:.6g}], [{:.6g}, {:.6g}]] (eigenvalues {:.6g} and {:.6g}) at the face "
+      "centre (x, y) = ({:.6g}, {:.6g}) (t = {:.6g})",
+      kxx, kxy, kxy, kyy, mid - rad, mid + rad, pts.x[k], pts.y[k], t));
 }
 
 // Exponential fitting wants v = −(U_R − U_L)/h across an interior face (then e^{−U/K} at the
@@ -328,6 +409,7 @@ void FVOperator::begin(std::span<const double> u0, double /*t0*/) {
 // schedule: a(t) = β/2, d(t) = β).
 bool FVOperator::peclet_unchanged(double t) const {
   if (!has_drift_ || (!drift_varies_ && !eq_.diffusion_depends_on_time())) return true;
+  if (variable_) return false;  // K(x, t) changes with t
   const std::optional<Mat2> A = eq_.linear_drift(t);
   if (!A) return false;
   const Mat2 K = eq_.diffusion(t);
@@ -342,7 +424,7 @@ void FVOperator::refresh_weights(double t) const {
   if (!use_weights_) return;
   if (w_valid_ && (t == w_time_ || peclet_unchanged(t))) return;
   refresh_drift(t);
-  const Mat2 K = has_diffusion_ ? eq_.diffusion(t) : Mat2::Zero();
+  const Mat2 K = has_diffusion_ && !variable_ ? eq_.diffusion(t) : Mat2::Zero();
   Stage s{};
   if (linear_) s.A = eq_.linear_drift(t);
   const int nxf = nx_ + 1;
@@ -359,11 +441,12 @@ void FVOperator::refresh_weights(double t) const {
     };
 #pragma omp for schedule(static)
     for (int j = 0; j <= ny_; ++j) {
+      const std::size_t rx = static_cast<std::size_t>(j) * nxf, ry = static_cast<std::size_t>(j) * nx_;
       if (j < ny_)
-        scheme_->face_weights(line(0, j, nxf), nxf, K(0, 0), dx_,
-                              wx_.data() + static_cast<std::size_t>(j) * nxf);
-      scheme_->face_weights(line(1, j, nx_), nx_, K(1, 1), dy_,
-                            wy_.data() + static_cast<std::size_t>(j) * nx_);
+        scheme_->face_weights(line(0, j, nxf), nxf, K(0, 0), variable_ ? kxn_.data() + rx : nullptr,
+                              dx_, wx_.data() + rx);
+      scheme_->face_weights(line(1, j, nx_), nx_, K(1, 1), variable_ ? kyn_.data() + ry : nullptr,
+                            dy_, wy_.data() + ry);
     }
   }
   w_K_ = K;
@@ -376,10 +459,16 @@ FVOperator::Stage FVOperator::stage_of(std::span<const double> u, double t, unsi
   Stage s{};
   s.u = u.data();
   const bool with_drift = terms & kDrift, with_diffusion = terms & kDiffusion;
-  const Mat2 K = has_diffusion_ && with_diffusion ? eq_.diffusion(t) : Mat2::Zero();
-  s.kxx = K(0, 0);
-  s.kyy = K(1, 1);
-  s.kxy = 0.5 * (K(0, 1) + K(1, 0));
+  if (variable_) refresh_drift(t);  // the face K (and the Itô drift) at t
+  const bool variable = variable_ && with_diffusion;
+  const Mat2 K = has_diffusion_ && with_diffusion && !variable_ ? eq_.diffusion(t) : Mat2::Zero();
+  s.kxx = variable ? k_max_[0] : K(0, 0);
+  s.kyy = variable ? k_max_[1] : K(1, 1);
+  s.kxy = variable ? k_max_[2] : 0.5 * (K(0, 1) + K(1, 0));
+  s.kn[0] = variable ? kxn_.data() : nullptr;
+  s.kn[1] = variable ? kyn_.data() : nullptr;
+  s.kc[0] = variable ? kxc_.data() : nullptr;
+  s.kc[1] = variable ? kyc_.data() : nullptr;
   s.cross = s.kxy != 0.0;
   s.diffuse = s.kxx != 0.0 || s.kyy != 0.0 || s.cross;
   // Normal diffusion handled by the operator (0 when the scheme includes it; cross terms are
@@ -447,9 +536,12 @@ void FVOperator::set_velocities(const Stage& s, int axis, int line, int first,
 
 // Interior faces of one line, either axis: the scheme's flux minus the operator's diffusion flux
 // k_op ∂n p + K_xy ∂τ p, with ∂τ p (tangential) averaged over the two cells of the face.
+// A space-dependent K (line.Kn, kc per face) takes the same path with its face values.
 void FVOperator::line_fluxes(const Stage& s, FaceLine& line, const double* tan_lo,
-                             const double* tan_hi, double k_op, double* out) const {
-  line.c_diff = k_op / line.h;
+                             const double* tan_hi, double k_op, const double* kc,
+                             double* out) const {
+  const bool per_face = line.Kn && k_op != 0.0;  // the operator's normal flux, face by face
+  line.c_diff = per_face ? 0.0 : k_op / line.h;
   const double *L = line.L, *R = line.R;
   if (s.scheme_flux) {
     scheme_->flux_line(line, out);
@@ -458,10 +550,27 @@ void FVOperator::line_fluxes(const Stage& s, FaceLine& line, const double* tan_l
 #pragma omp simd
     for (int k = 0; k < line.n; ++k) out[k] = -c * (R[k] - L[k]);
   }
+  if (per_face) {
+    const double* Kn = line.Kn;
+    const double inv_h = 1.0 / line.h;
+#pragma omp simd
+    for (int k = 0; k < line.n; ++k) out[k] -= Kn[k] * inv_h * (R[k] - L[k]);
+  }
   if (!s.cross) return;
+  if (kc) {
+#pragma omp simd
+    for (int k = 0; k < line.n; ++k) out[k] -= 0.5 * kc[k] * (tan_lo[k] + tan_hi[k]);
+    return;
+  }
   const double half_kxy = 0.5 * s.kxy;
 #pragma omp simd
   for (int k = 0; k < line.n; ++k) out[k] -= half_kxy * (tan_lo[k] + tan_hi[k]);
+}
+
+// The normal K of wall face `face` (index in the layout of vx_/vy_) of an axis.
+double FVOperator::wall_knn(const Stage& s, int axis, std::size_t face) const {
+  if (s.kn[axis]) return s.kn[axis][face];
+  return axis == 0 ? s.kxx : s.kyy;
 }
 
 // Flux through an absorbing wall from the cell next to it (value p), positive towards the high
@@ -516,18 +625,21 @@ void FVOperator::x_faces(const Stage& s, int j, RowScratch& w) const {
   line.n = nx_ - f0;
   line.K = s.kxx;
   line.h = dx_;
-  if (s.weights) line.w = wx_.data() + static_cast<std::size_t>(j) * (nx_ + 1) + f0;
+  const std::size_t r = static_cast<std::size_t>(j) * (nx_ + 1);
+  if (s.weights) line.w = wx_.data() + r + f0;
+  if (s.kn[0]) line.Kn = s.kn[0] + r + f0;
   set_velocities(s, 0, j, f0, line);
   // Cells f − 1 and f of face f sit at dyp[f] and dyp[f + 1].
-  line_fluxes(s, line, w.dyp.data() + f0, w.dyp.data() + f0 + 1, s.dxx, w.fx.data() + f0);
+  line_fluxes(s, line, w.dyp.data() + f0, w.dyp.data() + f0 + 1, s.dxx,
+              s.kc[0] ? s.kc[0] + r + f0 : nullptr, w.fx.data() + f0);
   double* F = w.fx.data();
   if (periodic_) {
     F[nx_] = F[0];
   } else if (dirichlet_) {
     FaceLine walls{};
     set_velocities(s, 0, j, 0, walls);
-    F[0] = wall_flux(s, walls.velocity(0), row[0], s.kxx, dx_, false);
-    F[nx_] = wall_flux(s, walls.velocity(nx_), row[nx_ - 1], s.kxx, dx_, true);
+    F[0] = wall_flux(s, walls.velocity(0), row[0], wall_knn(s, 0, r), dx_, false);
+    F[nx_] = wall_flux(s, walls.velocity(nx_), row[nx_ - 1], wall_knn(s, 0, r + nx_), dx_, true);
   } else {
     F[0] = F[nx_] = 0.0;
   }
@@ -544,7 +656,8 @@ void FVOperator::y_faces(const Stage& s, int jf, RowScratch& w, double* G) const
     set_velocities(s, 1, jf, 0, walls);
     const double* p = row_ptr(s, jf == 0 ? 0 : ny_ - 1);
     for (int i = 0; i < nx_; ++i)
-      G[i] = wall_flux(s, walls.velocity(i), p[i], s.kyy, dy_, jf == ny_);
+      G[i] = wall_flux(s, walls.velocity(i), p[i],
+                       wall_knn(s, 1, static_cast<std::size_t>(jf) * nx_ + i), dy_, jf == ny_);
     return;
   }
   const int je = jf == ny_ ? 0 : jf;  // the periodic top wall is the bottom one
@@ -558,9 +671,11 @@ void FVOperator::y_faces(const Stage& s, int jf, RowScratch& w, double* G) const
   line.n = nx_;
   line.K = s.kyy;
   line.h = dy_;
-  if (s.weights) line.w = wy_.data() + static_cast<std::size_t>(je) * nx_;
+  const std::size_t r = static_cast<std::size_t>(je) * nx_;
+  if (s.weights) line.w = wy_.data() + r;
+  if (s.kn[1]) line.Kn = s.kn[1] + r;
   set_velocities(s, 1, je, 0, line);
-  line_fluxes(s, line, w.t_lo.data(), w.t_hi.data(), s.dyy, G);
+  line_fluxes(s, line, w.t_lo.data(), w.t_hi.data(), s.dyy, s.kc[1] ? s.kc[1] + r : nullptr, G);
 }
 
 // Conservative update of row j: each face flux leaves one cell and enters its neighbour.
@@ -686,7 +801,10 @@ double FVOperator::stable_dt(double t, unsigned terms) const {
   double rate = (terms & kDrift ? scheme_->outflow_factor() * max_outflow_rate(t) : 0.0) +
                 (terms & kRelaxation ? inv_tau_ : 0.0);
   if (has_diffusion_ && (terms & kDiffusion)) {
-    const Mat2 K = eq_.diffusion(t);
+    // A space-dependent K: its largest face values bound a cell's loss rate the same way.
+    if (variable_) refresh_drift(t);
+    const Mat2 K = variable_ ? (Mat2() << k_max_[0], k_max_[2], k_max_[2], k_max_[1]).finished()
+                             : eq_.diffusion(t);
     const double c = dirichlet_ ? 3.0 : 2.0;
     rate += c * K(0, 0) / (dx_ * dx_) + c * K(1, 1) / (dy_ * dy_) +
             std::abs(0.5 * (K(0, 1) + K(1, 0))) / (dx_ * dy_);

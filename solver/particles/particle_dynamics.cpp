@@ -82,6 +82,11 @@ ParticleModel make_particle_model(const CaseSpec& spec, const Equation& eq) {
           "equation.type: bgk relaxes the density towards equilibrium with no motion in space, so "
           "it has no particle (SDE) view; fplab sample takes fokker_planck, heat and "
           "reverse_fokker_planck cases");
+    if (eq.has_variable_diffusion())
+      throw InputError(
+          "equation.diffusion.D: particles move with a constant noise √(2 d D); a "
+          "space-dependent D(x) needs multiplicative noise, which fplab sample does not "
+          "integrate; solve it on the grid with fplab run or fplab steady");
     if (spec.particles.flow != "auto" && type != "fokker_planck")
       throw InputError(fmt::format(
           "particles.flow: {} applies to fokker_planck cases only ({}: {})", spec.particles.flow,

@@ -454,6 +454,11 @@ std::unique_ptr<DiagonalSplitOperator> make_spectral_operator(const Equation& eq
 
 std::unique_ptr<SpatialOperator> make_spectral_operator(const CaseSpec& spec, const Equation& eq,
                                                         const Grid2D& g, bool linear_exact) {
+  if (eq.has_variable_diffusion())
+    throw InputError(
+        "equation.diffusion.D: a space-dependent diffusion D(x) multiplies p in physical space "
+        "and is not diagonal in Fourier or cosine modes, so the spectral method cannot take it; "
+        "use solver.method: finite_volume");
   SpectralOptions opt;
   opt.planning = fftw_planning_from_name(spec.solver.fftw_planning);
   opt.dealias = spec.solver.dealias;

@@ -143,6 +143,7 @@ void check_same(const CaseSpec& a, const CaseSpec& b) {
   CHECK(e.drift.fx == f.drift.fx);
   CHECK(e.drift.fy == f.drift.fy);
   CHECK(e.D == f.D);
+  CHECK(e.D_expr == f.D_expr);
   CHECK(e.schedule.type == f.schedule.type);
   CHECK(e.schedule.beta_min == f.schedule.beta_min);
   CHECK(e.schedule.beta_max == f.schedule.beta_max);
