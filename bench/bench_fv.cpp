@@ -4,7 +4,13 @@
 //  - plain/<scheme>: the same face flux in the plainest fused loop (interior cells only, the
 //    drift −x computed on the fly, each face computed from both sides, no walls), what a
 //    hand-written kernel for this one problem reaches;
-//  - triad: a STREAM-style a = b + s·c over the state, the memory-bandwidth ceiling.
+//  - triad: a STREAM-style a = b + s·c over the state, the memory-bandwidth ceiling;
+//  - stage_variable_D/<scheme>: the same OU stage with D written as expressions ("1", "0", "1"),
+//    which takes the space-dependent path (K and the Itô drift per face, stored velocities):
+//    its time over stage/<scheme> is the price of D(x) (the face values, once, not counted);
+//  - stage_expression_drift/<scheme>: the OU drift written as expressions ("-x", "-y"), whose
+//    face velocities are stored as any non-linear drift's are: the fairer reference for D(x),
+//    whose drift (with the Itô term) is stored too.
 //
 // Sample runs:
 //   OMP_NUM_THREADS=2 OMP_PROC_BIND=true bench_fv
@@ -34,9 +40,17 @@ fplab::CaseSpec ou_case(int n, const std::string& scheme) {
   return c;
 }
 
-void stage(benchmark::State& state, const std::string& scheme) {
+enum class Variant { ou, variable_D, expression_drift };
+
+void stage(benchmark::State& state, const std::string& scheme, Variant variant) {
   const int n = static_cast<int>(state.range(0));
-  const auto c = ou_case(n, scheme);
+  auto c = ou_case(n, scheme);
+  if (variant == Variant::variable_D) c.equation.D_expr = {"1", "0", "1"};
+  if (variant == Variant::expression_drift) {
+    c.equation.drift.type = "expression";
+    c.equation.drift.fx = "-x";
+    c.equation.drift.fy = "-y";
+  }
   const fplab::Problem pb = fplab::make_problem(c);
   const fplab::Grid2D& g = pb.grid;
   const auto& op = pb.op;
@@ -142,8 +156,14 @@ void triad(benchmark::State& state) {
 
 int main(int argc, char** argv) {
   for (const auto& scheme : fplab::flux_scheme_names()) {
-    benchmark::RegisterBenchmark(("stage/" + scheme).c_str(), stage, scheme)
+    benchmark::RegisterBenchmark(("stage/" + scheme).c_str(), stage, scheme, Variant::ou)
         ->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    benchmark::RegisterBenchmark(("stage_expression_drift/" + scheme).c_str(), stage, scheme,
+                                 Variant::expression_drift)
+        ->Arg(256)->Arg(1024)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    benchmark::RegisterBenchmark(("stage_variable_D/" + scheme).c_str(), stage, scheme,
+                                 Variant::variable_D)
+        ->Arg(256)->Arg(1024)->Unit(benchmark::kMicrosecond)->UseRealTime();
     benchmark::RegisterBenchmark(("plain/" + scheme).c_str(), plain, scheme)
         ->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMicrosecond)->UseRealTime();
   }

@@ -133,18 +133,24 @@ class FluxChangCooper final : public FluxScheme {
   }
 
  private:
-  // A space-dependent K: the same flux with each face's K_nn (upwind where it is 0).
+  // A space-dependent K: the same flux with each face's K_nn. With b = B(|Pe|) and
+  // B(−|Pe|) = b + |Pe| it is F = (K/h) b (p_L − p_R) + v⁺ p_L + v⁻ p_R, free of divisions
+  // (and the upwind flux where K = 0, b = 1).
   void flux_line_per_face(const FaceLine& f, double* out) const {
+    const double *L = f.L, *R = f.R, *Kn = f.Kn, *w = f.w;
+    const double inv_h = 1.0 / f.h;
+    if (w) {
+      for_each_face(f, out, [=](double v, int k) {
+        return Kn[k] * inv_h * w[k] * (L[k] - R[k]) + std::max(v, 0.0) * L[k] +
+               std::min(v, 0.0) * R[k];
+      });
+      return;
+    }
     for (int k = 0; k < f.n; ++k) {
-      const double v = f.velocity(k), K = f.Kn[k];
-      double F;
-      if (K > 0.0) {
-        const double pe = v * f.h / K;
-        F = flux(K / f.h, pe, f.w ? f.w[k] : bernoulli(std::abs(pe)), f.L[k], f.R[k]);
-      } else {
-        F = std::max(v, 0.0) * f.L[k] + std::min(v, 0.0) * f.R[k];
-      }
-      out[k] = F - f.c_diff * (f.R[k] - f.L[k]);
+      const double v = f.velocity(k), K = Kn[k];
+      const double b = K > 0.0 ? bernoulli(std::abs(v * f.h / K)) : 1.0;
+      out[k] = K * inv_h * b * (L[k] - R[k]) + std::max(v, 0.0) * L[k] + std::min(v, 0.0) * R[k] -
+               (f.Kd ? f.Kd[k] * inv_h : f.c_diff) * (R[k] - L[k]);
     }
   }
 

@@ -30,20 +30,30 @@ struct FaceLine {
   double h = 1.0;
   const double* w = nullptr;
   double c_diff = 0.0;
-  // A space-dependent K: Kn[k] is face k's normal coefficient K_nn (K above is then the largest).
+  // A space-dependent K: Kn[k] is face k's normal coefficient K_nn (K above is then the largest),
+  // and Kd, when set, the operator's own normal diffusion per face, used instead of c_diff.
   const double* Kn = nullptr;
+  const double* Kd = nullptr;
   double velocity(int k) const { return v ? v[k] : v0 + k * dv; }
 };
 
-// The line loop every scheme shares: out[k] = face(v_k, k) − c_diff (R[k] − L[k]), with v_k read
-// or computed as FaceLine says. `face` is the scheme's one-face formula (inlined, vectorisable).
+// The line loop every scheme shares: out[k] = face(v_k, k) − c_k (R[k] − L[k]), with v_k read
+// or computed as FaceLine says and c_k = c_diff, or Kd[k]/h when the operator's normal diffusion
+// varies from face to face. `face` is the scheme's one-face formula (inlined, vectorisable).
 template <class Face>
 inline void for_each_face(const FaceLine& f, double* out, Face face) {
-  const double c = f.c_diff;
-  const double *L = f.L, *R = f.R;
-  if (f.v) {
+  const double c = f.c_diff, inv_h = 1.0 / f.h;
+  const double *L = f.L, *R = f.R, *Kd = f.Kd;
+  if (f.v && Kd) {
+#pragma omp simd
+    for (int k = 0; k < f.n; ++k) out[k] = face(f.v[k], k) - Kd[k] * inv_h * (R[k] - L[k]);
+  } else if (f.v) {
 #pragma omp simd
     for (int k = 0; k < f.n; ++k) out[k] = face(f.v[k], k) - c * (R[k] - L[k]);
+  } else if (Kd) {
+#pragma omp simd
+    for (int k = 0; k < f.n; ++k)
+      out[k] = face(f.v0 + k * f.dv, k) - Kd[k] * inv_h * (R[k] - L[k]);
   } else {
 #pragma omp simd
     for (int k = 0; k < f.n; ++k) out[k] = face(f.v0 + k * f.dv, k) - c * (R[k] - L[k]);

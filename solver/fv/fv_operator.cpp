@@ -542,19 +542,18 @@ void FVOperator::line_fluxes(const Stage& s, FaceLine& line, const double* tan_l
                              double* out) const {
   const bool per_face = line.Kn && k_op != 0.0;  // the operator's normal flux, face by face
   line.c_diff = per_face ? 0.0 : k_op / line.h;
+  line.Kd = per_face ? line.Kn : nullptr;
   const double *L = line.L, *R = line.R;
   if (s.scheme_flux) {
     scheme_->flux_line(line, out);
+  } else if (per_face) {
+    const double *Kd = line.Kd, inv_h = 1.0 / line.h;
+#pragma omp simd
+    for (int k = 0; k < line.n; ++k) out[k] = -Kd[k] * inv_h * (R[k] - L[k]);
   } else {
     const double c = line.c_diff;
 #pragma omp simd
     for (int k = 0; k < line.n; ++k) out[k] = -c * (R[k] - L[k]);
-  }
-  if (per_face) {
-    const double* Kn = line.Kn;
-    const double inv_h = 1.0 / line.h;
-#pragma omp simd
-    for (int k = 0; k < line.n; ++k) out[k] -= Kn[k] * inv_h * (R[k] - L[k]);
   }
   if (!s.cross) return;
   if (kc) {
