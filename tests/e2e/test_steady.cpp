@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "e2e_support.hpp"
 #include "io/result_file.hpp"
@@ -100,4 +101,28 @@ TEST_CASE("fplab steady refuses cases without a unique steady state, exit 2 or 3
       dir);
   CHECK(degenerate.exit_code == 3);
   CHECK(degenerate.err.find("not unique") != std::string::npos);
+}
+
+TEST_CASE("cases/variable_diffusion.yaml runs and solves steady through the program, every format") {
+  // A space-dependent D: the run writes its files, stores the expressions in the resolved case,
+  // and the steady state it relaxes towards is what `fplab steady` returns.
+  const fs::path dir = scratch("variable_diffusion");
+  const std::string args =
+      "cases/variable_diffusion.yaml --set grid.nx=32 --set grid.ny=32 --set time.t_end=20 "
+      "--set time.output_every=10 --set solver.dt=0.05 --set output.formats=[hdf5,vtk] -q ";
+  const auto run = run_fplab("run " + args + "-o " + (dir / "run").string(), dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto steady = run_fplab("steady " + args + "-o " + (dir / "steady").string(), dir);
+  INFO(steady.err);
+  REQUIRE(steady.exit_code == 0);
+  const auto a = fplab::open_result((dir / "run" / "result.h5").string());
+  const auto b = fplab::open_result((dir / "steady" / "result.h5").string());
+  CHECK(a.times.size() == 3);
+  CHECK(a.attributes.at("case_yaml").find("1 + 0.5*tanh(x)") != std::string::npos);
+  CHECK(fs::exists(dir / "run" / "vtk" / "density_0002.vti"));
+  const auto p = a.read_field("density", 2), q = b.read_field("density", 0);
+  double l1 = 0.0;
+  for (std::size_t k = 0; k < p.size(); ++k) l1 += std::abs(p[k] - q[k]);
+  CHECK(l1 * (5.0 / 32) * (10.0 / 32) < 1e-6);
 }
