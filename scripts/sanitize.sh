@@ -48,8 +48,9 @@ sanitize() {
     (cd "$root" && "${xvfb[@]}" "$build/fplab" sample "$c" -q --set particles.n=20000 >/dev/null)
     echo "   ok   fplab sample $(basename "$c") ($((SECONDS - t0)) s)"
   done
-  # The direct steady states: a non-equilibrium one (rotating OU) and a double well's equilibrium.
-  for c in steady_rotating potential_double_well; do
+  # The direct steady states: a non-equilibrium one (rotating OU), a double well's equilibrium,
+  # and one with a space-dependent D.
+  for c in steady_rotating potential_double_well variable_diffusion; do
     (cd "$root" && "$build/fplab" steady "cases/$c.yaml" -q --set 'output.formats=[hdf5, vtk]' \
       -o "out/$c/steady" >/dev/null)
     echo "   ok   fplab steady $c.yaml"
