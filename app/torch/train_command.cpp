@@ -9,6 +9,7 @@
 #include "app/torch_handoff.hpp"
 #include "io/vtk_module.hpp"
 #include "solver/equations/fokker_planck.hpp"
+#include "solver/errors.hpp"
 #include "solver/learned/learned_score.hpp"
 #include "solver/learned/train_score.hpp"
 #include "solver/score/exact_score.hpp"
@@ -49,7 +50,13 @@ int train_score_command(const CaseSpec& spec, const std::string& model_path, boo
                loss, seconds, eta);
     if (it == n) fmt::print(stderr, "\n");
   };
-  const TrainingResult r = train_score(spec, model.string(), progress);
+  const TrainingResult r = [&] {
+    try {
+      return train_score(spec, model.string(), progress);
+    } catch (const InputError& e) {
+      throw InputError(locate_in_case(spec, e.what()));  // the file, line and key, as the loader
+    }
+  }();
   const fs::path stem = model.parent_path() / model.stem();
   const std::string csv = stem.string() + "_loss.csv", png = stem.string() + "_loss.png";
   std::ofstream out(csv);

@@ -40,6 +40,15 @@ void check_diffusion_matrix(const Mat2& D, const char* key) {
                     es.eigenvalues()(0)));
 }
 
+const EquationSpec& require_constant_diffusion(const EquationSpec& eq, const char* what) {
+  if (eq.D_varies())
+    throw InputError(fmt::format(
+        "equation.forward.diffusion.D: {} needs a constant D; a space-dependent D runs forward "
+        "only (fplab run, fplab steady)",
+        what));
+  return eq;
+}
+
 FokkerPlanck::FokkerPlanck(const EquationSpec& eq, const DensitySpec& initial, bool want_exact)
     : schedule_(eq.schedule), D_(0.5 * (eq.D + eq.D.transpose())) {
   if (eq.D_varies()) {

@@ -76,4 +76,8 @@ class FokkerPlanck : public Equation {
 // D must be symmetric positive semi-definite: InputError naming `key` otherwise.
 void check_diffusion_matrix(const Mat2& D, const char* key);
 
+// The reverse equation, its exact score and train-score are built for a constant D: an
+// InputError naming `what` for a space-dependent one. Returns eq.
+const EquationSpec& require_constant_diffusion(const EquationSpec& eq, const char* what);
+
 }  // namespace fplab

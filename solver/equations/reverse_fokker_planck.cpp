@@ -62,22 +62,13 @@ class ReverseDriftAtPoints final : public FieldAtPoints {
   std::vector<double> sx_, sy_;  // both score components (coupled D only)
 };
 
-// The reverse drift of a space-dependent D would need its divergence and the score together
-// (−f + ∇·D + (1 + λ) D s); only a constant D is supported.
-const EquationSpec& refuse_variable_diffusion(const EquationSpec& eq) {
-  if (eq.D_varies())
-    throw InputError(
-        "equation.forward.diffusion.D: the reverse equation takes a constant D (its drift "
-        "−f + (1 + λ) d D s is built for one); a space-dependent D runs forward only");
-  return eq;
-}
-
 }  // namespace
 
 ReverseFokkerPlanck::ReverseFokkerPlanck(const EquationSpec& eq,
                                          std::shared_ptr<const ScoreField> score,
                                          bool exact_start, bool want_exact)
-    : forward_(refuse_variable_diffusion(eq), DensitySpec{}, false),
+    // The reverse drift of a space-dependent D would need ∇·D beside the score.
+    : forward_(require_constant_diffusion(eq, "the reverse equation"), DensitySpec{}, false),
       score_(std::move(score)),
       T_(eq.T),
       lambda_(eq.lambda),

@@ -159,7 +159,7 @@ TrainingResult train_score(const CaseSpec& spec, const std::string& model_path,
                      "block, T and score.data)");
   if (!eq.score.has_data)
     throw InputError("equation.score.data: train-score samples the data density given here");
-  const FokkerPlanck forward(eq, DensitySpec{}, false);
+  const FokkerPlanck forward(require_constant_diffusion(eq, "train-score"), DensitySpec{}, false);
   if (!forward.linear_flow())
     throw InputError("equation.forward.drift: train-score needs a linear forward drift "
                      "(μ_t and σ_t in closed form)");

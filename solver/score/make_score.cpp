@@ -23,7 +23,8 @@ std::shared_ptr<const ScoreField> make_score(const EquationSpec& eq) {
         "equation.score.data.type: the exact score is known in closed form for gaussian and "
         "mixture data only, got '{}' (use a tabulated score from a forward run)",
         s.data.type));
-  const FokkerPlanck forward(eq, DensitySpec{}, false);
+  const FokkerPlanck forward(require_constant_diffusion(eq, "the exact score"), DensitySpec{},
+                             false);
   if (!forward.linear_flow())
     throw InputError(fmt::format(
         "equation.forward.drift.type: the exact score needs a linear forward drift, got '{}'",
