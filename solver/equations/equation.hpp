@@ -54,7 +54,8 @@ class Equation {
   // ∂t p = −∇·(f p) + ∇·∇·(K p) = −∇·((f − ∇·K) p) + ∇·(K ∇p), (∇·K)_i = Σ_j ∂_j K_ij, so a
   // discretisation adds −∇·K to the drift and keeps its flux form ∇·(K ∇p) with K per face.
   virtual bool has_variable_diffusion() const { return false; }
-  // K's entries and ∇·K at points, in one batch (thread-safe; an empty span: not wanted).
+  // K's entries and ∇·K at points, in one batch (thread-safe; an empty span: not wanted); only
+  // when has_variable_diffusion().
   struct DiffusionAtPoints {
     std::span<double> kxx, kxy, kyy, div_x, div_y;
   };

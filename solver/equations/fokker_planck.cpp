@@ -133,18 +133,9 @@ Mat2 FokkerPlanck::diffusion(double t) const {
 // (∂x Dxx + ∂y Dxy, ∂x Dxy + ∂y Dyy) by the differences of derivative().
 void FokkerPlanck::diffusion_batch(std::span<const double> xs, std::span<const double> ys,
                                    double t, const DiffusionAtPoints& out) const {
+  if (!D_expr_)  // a constant D is diffusion(t); operators ask this only of a D(x)
+    throw std::logic_error("FokkerPlanck::diffusion_batch: D is constant; ask diffusion(t)");
   const auto n = static_cast<std::ptrdiff_t>(xs.size());
-  if (!D_expr_) {
-    const Mat2 K = diffusion(t);
-    for (std::ptrdiff_t k = 0; k < n; ++k) {
-      if (!out.kxx.empty()) out.kxx[k] = K(0, 0);
-      if (!out.kxy.empty()) out.kxy[k] = K(0, 1);
-      if (!out.kyy.empty()) out.kyy[k] = K(1, 1);
-      if (!out.div_x.empty()) out.div_x[k] = 0.0;
-      if (!out.div_y.empty()) out.div_y[k] = 0.0;
-    }
-    return;
-  }
   const double d = schedule_.d(t);
   const ExpressionSet& D = *D_expr_;
   auto dx = [&](int e, double x, double y) {
