@@ -1046,32 +1046,9 @@ CaseSpec load_case_file(const std::string& path, const std::vector<std::string>&
   return parse_case(text.str(), path, overrides);
 }
 
-std::string case_to_yaml(const CaseSpec& c) {
-  YAML::Emitter e;
-  e.SetIndent(2);
-  e << YAML::Comment(
-      "fplab resolved case: every key with its value (defaults filled, --set applied)");
-  e << YAML::BeginMap;
-  e << YAML::Key << "name" << YAML::Value << c.name;
+namespace {
 
-  e << YAML::Key << "domain" << YAML::Value << YAML::BeginMap;
-  e << YAML::Key << "x" << YAML::Value;
-  emit_vec2(e, Vec2(c.x0, c.x1));
-  e << YAML::Key << "y" << YAML::Value;
-  emit_vec2(e, Vec2(c.y0, c.y1));
-  e << YAML::EndMap;
-
-  e << YAML::Key << "grid" << YAML::Value << YAML::BeginMap;
-  e << YAML::Key << "nx" << YAML::Value << c.nx << YAML::Key << "ny" << YAML::Value << c.ny;
-  e << YAML::EndMap;
-  e << YAML::Key << "boundary" << YAML::Value << c.boundary;
-
-  e << YAML::Key << "equation" << YAML::Value;
-  emit_equation(e, c.equation);
-  e << YAML::Key << "initial" << YAML::Value;
-  emit_density(e, c.initial);
-
-  const auto& s = c.solver;
+void emit_solver(YAML::Emitter& e, const SolverSpec& s) {
   e << YAML::Key << "solver" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "method" << YAML::Value << s.method;
   e << YAML::Key << "scheme" << YAML::Value << s.scheme;
@@ -1085,7 +1062,10 @@ std::string case_to_yaml(const CaseSpec& c) {
   e << YAML::Key << "max_steps" << YAML::Value << number_text(s.max_steps);
   e << YAML::Key << "allow_unstable" << YAML::Value << YAML::TrueFalseBool << s.allow_unstable;
   e << YAML::EndMap;
+}
 
+// The time and output blocks.
+void emit_run(YAML::Emitter& e, const CaseSpec& c) {
   e << YAML::Key << "time" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "t_end" << YAML::Value << number_text(c.time.t_end);
   e << YAML::Key << "output_every" << YAML::Value << number_text(c.time.output_every);
@@ -1099,8 +1079,10 @@ std::string case_to_yaml(const CaseSpec& c) {
     << c.output.store_current;
   e << YAML::Key << "max_snapshots" << YAML::Value << number_text(c.output.max_snapshots);
   e << YAML::EndMap;
-  e << YAML::Key << "exact" << YAML::Value << c.exact;
+}
 
+// The optional verify and train blocks, and the particles block.
+void emit_extras(YAML::Emitter& e, const CaseSpec& c) {
   if (c.verify.present) {
     const auto& v = c.verify;
     e << YAML::Key << "verify" << YAML::Value << YAML::BeginMap;
@@ -1132,6 +1114,39 @@ std::string case_to_yaml(const CaseSpec& c) {
     e << YAML::Key << "bandwidth" << YAML::Value << number_text(p.bandwidth);
     e << YAML::EndMap;
   }
+}
+
+}  // namespace
+
+std::string case_to_yaml(const CaseSpec& c) {
+  YAML::Emitter e;
+  e.SetIndent(2);
+  e << YAML::Comment(
+      "fplab resolved case: every key with its value (defaults filled, --set applied)");
+  e << YAML::BeginMap;
+  e << YAML::Key << "name" << YAML::Value << c.name;
+
+  e << YAML::Key << "domain" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "x" << YAML::Value;
+  emit_vec2(e, Vec2(c.x0, c.x1));
+  e << YAML::Key << "y" << YAML::Value;
+  emit_vec2(e, Vec2(c.y0, c.y1));
+  e << YAML::EndMap;
+
+  e << YAML::Key << "grid" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "nx" << YAML::Value << c.nx << YAML::Key << "ny" << YAML::Value << c.ny;
+  e << YAML::EndMap;
+  e << YAML::Key << "boundary" << YAML::Value << c.boundary;
+
+  e << YAML::Key << "equation" << YAML::Value;
+  emit_equation(e, c.equation);
+  e << YAML::Key << "initial" << YAML::Value;
+  emit_density(e, c.initial);
+
+  emit_solver(e, c.solver);
+  emit_run(e, c);
+  e << YAML::Key << "exact" << YAML::Value << c.exact;
+  emit_extras(e, c);
   e << YAML::EndMap;
   if (!e.good()) throw std::logic_error("case_to_yaml: " + e.GetLastError());
   return std::string(e.c_str()) + "\n";
