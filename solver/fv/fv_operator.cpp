@@ -97,6 +97,8 @@ class FVOperator final : public SpatialOperator {
         std::min<std::size_t>(scratch_.size(), static_cast<std::size_t>(omp_get_max_threads())));
   }
   void make_face_evaluators();
+  struct Probing;
+  void make_probing(bool cross, Probing& pr, SparseMatrix& A) const;
   void refresh_drift(double t) const;
   void refresh_diffusion(double t) const;
   void check_face_diffusion(int axis, std::size_t k, double knn, double kxy, double ktt,
@@ -848,6 +850,55 @@ bool FVOperator::assembly_depends_on_time(ImplicitPart part) const {
   return drift || eq_.diffusion_depends_on_time();
 }
 
+// The sparsity pattern of an assembled part and its probing colours (see assemble): made once.
+void FVOperator::make_probing(bool cross, Probing& pr, SparseMatrix& A) const {
+  // Structural reach of a row: the 5-point stencil, plus the corners when D has a cross term
+  // (the pattern holds at every time: d(t) only scales D, and a D(x) keeps its cross entry).
+  auto in_stencil = [&](int di, int dj) { return di == 0 || dj == 0 || cross; };
+  auto wrap = [](int i, int n) { return (i % n + n) % n; };
+  const std::size_t N = g_.size();
+  // Colouring period: ≥ 3, and with periodic wrap the last partial block must also keep
+  // same-coloured cells ≥ 3 apart (n mod m = 0 or ≥ 3); m = n always works.
+  auto period = [&](int n) {
+    if (!periodic_) return std::min(3, n);
+    for (int m = 3; m < n; ++m)
+      if (n % m == 0 || n % m >= 3) return m;
+    return n;
+  };
+  pr.mx = period(nx_);
+  pr.my = period(ny_);
+  std::vector<Eigen::Triplet<double>> pattern;
+  pattern.reserve(N * (cross ? 9 : 5));
+  for (int j = 0; j < ny_; ++j)
+    for (int i = 0; i < nx_; ++i)
+      for (int dj = -1; dj <= 1; ++dj)
+        for (int di = -1; di <= 1; ++di) {
+          if (!in_stencil(di, dj)) continue;
+          int ii = i + di, jj = j + dj;
+          if (periodic_) {
+            ii = wrap(ii, nx_);
+            jj = wrap(jj, ny_);
+          } else if (ii < 0 || ii >= nx_ || jj < 0 || jj >= ny_) {
+            continue;
+          }
+          pattern.emplace_back(static_cast<int>(g_.index(i, j)),
+                               static_cast<int>(g_.index(ii, jj)), 0.0);
+        }
+  A.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(N));
+  A.setFromTriplets(pattern.begin(), pattern.end());  // duplicates (tiny periodic grids) merge
+  A.makeCompressed();
+  const int colours = pr.mx * pr.my;
+  pr.slot.assign(static_cast<std::size_t>(colours) * N, -1);
+  pr.nnz = A.nonZeros();
+  // slot[colour][row]: the entry (row, col) with col the row's stencil cell of that colour.
+  for (Eigen::Index col = 0; col < A.outerSize(); ++col) {
+    const int ci = static_cast<int>(col % nx_), cj = static_cast<int>(col / nx_);
+    const int colour = (cj % pr.my) * pr.mx + ci % pr.mx;
+    for (auto k = A.outerIndexPtr()[col]; k < A.outerIndexPtr()[col + 1]; ++k)
+      pr.slot[static_cast<std::size_t>(colour) * N + A.innerIndexPtr()[k]] = k;
+  }
+}
+
 // Assembly by probing the right-hand side itself (Curtis, Powell & Reid 1974 column grouping):
 // the part is affine, F(u) = A u + b, and row r of A couples cell r only to cells within one
 // cell of it (two-point fluxes; cross diffusion reaches the diagonal neighbours). Cells of one
@@ -864,54 +915,7 @@ void FVOperator::assemble(ImplicitPart part, double t, SparseMatrix& A, std::spa
   probe_.resize(N);
   probe_out_.resize(N);
   const bool cross = has_diffusion_ && (terms & kDiffusion) && eq_.has_cross_diffusion();
-  // Structural reach of a row: the 5-point stencil, plus the corners when D has a cross term
-  // (D is constant and d(t) only scales it, so the pattern holds at every time).
-  auto in_stencil = [&](int di, int dj) { return di == 0 || dj == 0 || cross; };
-  auto wrap = [](int i, int n) { return (i % n + n) % n; };
-
-  const bool first = A.rows() != static_cast<Eigen::Index>(N) || pr.slot.empty();
-  if (first) {
-    // Colouring period: ≥ 3, and with periodic wrap the last partial block must also keep
-    // same-coloured cells ≥ 3 apart (n mod m = 0 or ≥ 3); m = n always works.
-    auto period = [&](int n) {
-      if (!periodic_) return std::min(3, n);
-      for (int m = 3; m < n; ++m)
-        if (n % m == 0 || n % m >= 3) return m;
-      return n;
-    };
-    pr.mx = period(nx_);
-    pr.my = period(ny_);
-    std::vector<Eigen::Triplet<double>> pattern;
-    pattern.reserve(N * (cross ? 9 : 5));
-    for (int j = 0; j < ny_; ++j)
-      for (int i = 0; i < nx_; ++i)
-        for (int dj = -1; dj <= 1; ++dj)
-          for (int di = -1; di <= 1; ++di) {
-            if (!in_stencil(di, dj)) continue;
-            int ii = i + di, jj = j + dj;
-            if (periodic_) {
-              ii = wrap(ii, nx_);
-              jj = wrap(jj, ny_);
-            } else if (ii < 0 || ii >= nx_ || jj < 0 || jj >= ny_) {
-              continue;
-            }
-            pattern.emplace_back(static_cast<int>(g_.index(i, j)),
-                                 static_cast<int>(g_.index(ii, jj)), 0.0);
-          }
-    A.resize(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(N));
-    A.setFromTriplets(pattern.begin(), pattern.end());  // duplicates (tiny periodic grids) merge
-    A.makeCompressed();
-    const int colours = pr.mx * pr.my;
-    pr.slot.assign(static_cast<std::size_t>(colours) * N, -1);
-    pr.nnz = A.nonZeros();
-    // slot[colour][row]: the entry (row, col) with col the row's stencil cell of that colour.
-    for (Eigen::Index col = 0; col < A.outerSize(); ++col) {
-      const int ci = static_cast<int>(col % nx_), cj = static_cast<int>(col / nx_);
-      const int colour = (cj % pr.my) * pr.mx + ci % pr.mx;
-      for (auto k = A.outerIndexPtr()[col]; k < A.outerIndexPtr()[col + 1]; ++k)
-        pr.slot[static_cast<std::size_t>(colour) * N + A.innerIndexPtr()[k]] = k;
-    }
-  }
+  if (A.rows() != static_cast<Eigen::Index>(N) || pr.slot.empty()) make_probing(cross, pr, A);
   if (A.nonZeros() != pr.nnz)
     throw std::logic_error("FVOperator::assemble: A is not the matrix of an earlier call");
 
